@@ -1,0 +1,85 @@
+/* The public API of one POWER8 hardware thread.
+ *
+ * Callers (platform, tools, tests) create a CPU over a phys_memory, set its reset state through the
+ * accessors below and drive it with cpu_step()/cpu_run().  The state struct itself lives in
+ * cpu_state.h and is only for the CPU's own files (and white-box unit tests).
+ */
+#ifndef HCALLSIM_CPU_CPU_H
+#define HCALLSIM_CPU_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/memory.h"
+
+typedef struct ppc_cpu ppc_cpu;
+
+/* MSR bits (LSB-0 masks, as Linux's reg.h). */
+#define MSR_SF  (1ull << 63)
+#define MSR_HV  (1ull << 60)
+#define MSR_TS  (3ull << 33)
+#define MSR_TM  (1ull << 32)
+#define MSR_VEC (1ull << 25)
+#define MSR_VSX (1ull << 23)
+#define MSR_POW (1ull << 18)
+#define MSR_ILE (1ull << 16)
+#define MSR_EE  (1ull << 15)
+#define MSR_PR  (1ull << 14)
+#define MSR_FP  (1ull << 13)
+#define MSR_ME  (1ull << 12)
+#define MSR_FE0 (1ull << 11)
+#define MSR_SE  (1ull << 10)
+#define MSR_BE  (1ull << 9)
+#define MSR_FE1 (1ull << 8)
+#define MSR_IR  (1ull << 5)
+#define MSR_DR  (1ull << 4)
+#define MSR_PMM (1ull << 2)
+#define MSR_RI  (1ull << 1)
+#define MSR_LE  (1ull << 0)
+
+/* Why cpu_run() returned. */
+typedef enum cpu_exit {
+    CPU_EXIT_BUDGET = 0, /* the instruction budget is spent */
+    CPU_EXIT_STOP,       /* a device (or the host) asked the machine to stop */
+    CPU_EXIT_CHECKSTOP,  /* machine check with MSR[ME]=0: the thread is dead */
+    CPU_EXIT_UNIMPLEMENTED, /* an enabled facility we do not implement (FP/VMX/VSX) */
+} cpu_exit;
+
+typedef struct cpu_config {
+    uint32_t pvr; /* 0 = POWER8 0x004d0200 */
+    uint32_t pir;
+} cpu_config;
+
+ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory);
+void cpu_destroy(ppc_cpu *cpu);
+
+/* Execute exactly one instruction (or deliver one pending interrupt). */
+cpu_exit cpu_step(ppc_cpu *cpu);
+/* Execute until `budget` instructions have retired or something stops the machine. */
+cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget);
+
+/* Asks the run loop to return CPU_EXIT_STOP after the current instruction; devices call this. */
+void cpu_request_stop(ppc_cpu *cpu);
+/* The reason text of the last CPU_EXIT_UNIMPLEMENTED / CPU_EXIT_CHECKSTOP. */
+const char *cpu_exit_detail(const ppc_cpu *cpu);
+
+/* Register access for loaders, tools and tests.  SPR access here bypasses privilege checks but
+ * keeps each SPR's side effects (writing DEC re-arms the decrementer, and so on). */
+uint64_t cpu_get_gpr(const ppc_cpu *cpu, unsigned n);
+void cpu_set_gpr(ppc_cpu *cpu, unsigned n, uint64_t value);
+uint64_t cpu_get_nip(const ppc_cpu *cpu);
+void cpu_set_nip(ppc_cpu *cpu, uint64_t nip);
+uint64_t cpu_get_msr(const ppc_cpu *cpu);
+void cpu_set_msr(ppc_cpu *cpu, uint64_t msr);
+uint32_t cpu_get_cr(const ppc_cpu *cpu);
+void cpu_set_cr(ppc_cpu *cpu, uint32_t cr);
+uint64_t cpu_get_spr(ppc_cpu *cpu, unsigned spr);
+void cpu_set_spr(ppc_cpu *cpu, unsigned spr, uint64_t value);
+uint64_t cpu_get_insns(const ppc_cpu *cpu);  /* retired instructions */
+uint64_t cpu_get_cycles(const ppc_cpu *cpu); /* core cycles (drives TB, DEC, HDEC) */
+
+/* Translate an effective address for data (is_fetch = false) or instruction fetch in the
+ * current mode, without raising anything.  Returns false if the access would fault. */
+bool cpu_translate_probe(ppc_cpu *cpu, uint64_t ea, bool is_fetch, uint64_t *pa);
+
+#endif

@@ -1,0 +1,133 @@
+/* The instruction table and the decoder built from it. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "cpu/cpu_state.h"
+#include "cpu/insn_table.h"
+
+const insn_row insn_table[INSN__COUNT] = {
+    [INSN_ILLEGAL] = {".long", "word", exec_illegal, 0, 0, 0, 0, FORM_X, TIMING_NOP},
+#define INSN(id, mn, form, match, mask, resv, fn, timing, flags, ops) \
+    [INSN_##id] = {mn, ops, fn, match, mask, resv, flags, FORM_##form, TIMING_##timing},
+#include "cpu/insns/all.def"
+#undef INSN
+};
+
+/* Rows bucketed by primary opcode, most specific mask first, so that the first match wins only
+ * among rows that cannot overlap (the overlap test guarantees there is at most one). */
+static uint16_t bucket_rows[64][INSN__COUNT];
+static uint16_t bucket_len[64];
+static bool decoder_ready;
+
+static int popcount32(uint32_t v) { return __builtin_popcount(v); }
+
+static void decoder_init(void)
+{
+    for (unsigned id = 1; id < INSN__COUNT; id++) {
+        unsigned po = insn_table[id].match >> 26;
+        unsigned n = bucket_len[po]++;
+        /* insertion sort by mask specificity */
+        while (n > 0 && popcount32(insn_table[bucket_rows[po][n - 1]].mask) <
+                            popcount32(insn_table[id].mask)) {
+            bucket_rows[po][n] = bucket_rows[po][n - 1];
+            n--;
+        }
+        bucket_rows[po][n] = (uint16_t)id;
+    }
+    decoder_ready = true;
+}
+
+unsigned insn_lookup(uint32_t word)
+{
+    if (!decoder_ready) decoder_init();
+    unsigned po = word >> 26;
+    for (unsigned i = 0; i < bucket_len[po]; i++) {
+        const insn_row *row = &insn_table[bucket_rows[po][i]];
+        if ((word & row->mask) == row->match) return bucket_rows[po][i];
+    }
+    return INSN_ILLEGAL;
+}
+
+int insn_has_reserved_bits(uint32_t word, unsigned id)
+{
+    return (word & insn_table[id].reserved) != 0;
+}
+
+static int64_t sext(uint64_t value, unsigned bits)
+{
+    uint64_t sign = 1ull << (bits - 1);
+    return (int64_t)((value ^ sign) - sign);
+}
+
+/* Executes a row whose word sets reserved bits: an invalid form. */
+static insn_result exec_invalid_form(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    return cpu_hea_interrupt(cpu);
+}
+
+/* Rows flagged F_PRIV/F_HYP run through this gate, so privilege is checked in one place. */
+static insn_result exec_privileged(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    const insn_row *row = &insn_table[insn->id];
+    if (cpu_check_privilege(cpu, row->flags)) return INSN_JUMP;
+    return row->exec(cpu, insn);
+}
+
+void insn_decode(uint32_t word, ppc_insn *out)
+{
+    unsigned id = insn_lookup(word);
+    const insn_row *row = &insn_table[id];
+
+    *out = (ppc_insn){0};
+    out->word = word;
+    out->id = (uint16_t)id;
+    out->timing = row->timing;
+    if (insn_has_reserved_bits(word, id))
+        out->exec = exec_invalid_form;
+    else if (row->flags & (F_PRIV | F_HYP))
+        out->exec = exec_privileged;
+    else
+        out->exec = row->exec;
+    out->rt = (word >> 21) & 31;
+    out->ra = (word >> 16) & 31;
+    out->rb = (word >> 11) & 31;
+    out->rc = word & 1;
+    out->oe = (word >> 10) & 1;
+
+    switch ((insn_form)row->form) {
+    case FORM_I: out->imm = sext(word & 0x03fffffc, 26); break;
+    case FORM_B: out->imm = sext(word & 0xfffc, 16); break;
+    case FORM_SC: out->imm = (word >> 5) & 0x7f; break;
+    case FORM_D: out->imm = sext(word & 0xffff, 16); break;
+    case FORM_DS: out->imm = sext(word & 0xfffc, 16); break;
+    case FORM_DQ: out->imm = sext(word & 0xfff0, 16); break;
+    case FORM_XFX:
+        /* SPR/TBR numbers are encoded with their two 5-bit halves swapped; mtcrf's FXM sits
+         * in bits 12-19. */
+        out->imm = ((word >> 16) & 31) | (((word >> 11) & 31) << 5);
+        out->mb = (word >> 12) & 0xff;
+        break;
+    case FORM_XFL: out->mb = (word >> 17) & 0xff; break;
+    case FORM_M:
+        out->sh = out->rb;
+        out->mb = (word >> 6) & 31;
+        out->me = (word >> 1) & 31;
+        break;
+    case FORM_MD:
+    case FORM_MDS:
+        out->sh = (uint8_t)(((word >> 11) & 31) | ((word & 2) << 4));
+        out->mb = (uint8_t)(((word >> 6) & 31) | (word & 0x20));
+        break;
+    case FORM_XS: out->sh = (uint8_t)(((word >> 11) & 31) | ((word & 2) << 4)); break;
+    case FORM_A: out->me = (word >> 6) & 31; break;
+    case FORM_X:
+    case FORM_XL:
+    case FORM_XO:
+    case FORM_Z23:
+    case FORM_XX1:
+    case FORM_VX:
+    case FORM_VA:
+    case FORM__COUNT: break;
+    }
+}
