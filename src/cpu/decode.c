@@ -16,6 +16,8 @@ const insn_row insn_table[INSN__COUNT] = {
 
 /* Rows bucketed by primary opcode, most specific mask first, so that the first match wins only
  * among rows that cannot overlap (the overlap test guarantees there is at most one). */
+uint8_t *insn_decode_hits;
+
 static uint16_t bucket_rows[64][INSN__COUNT];
 static uint16_t bucket_len[64];
 static bool decoder_ready;
@@ -79,6 +81,7 @@ void insn_decode(uint32_t word, ppc_insn *out)
     unsigned id = insn_lookup(word);
     const insn_row *row = &insn_table[id];
 
+    if (insn_decode_hits) insn_decode_hits[id] = 1;
     *out = (ppc_insn){0};
     out->word = word;
     out->id = (uint16_t)id;

@@ -140,6 +140,9 @@ extern const insn_row insn_table[INSN__COUNT];
 
 /* Decode one word: finds the row (INSN_ILLEGAL if none) and extracts the fields.  Never fails. */
 void insn_decode(uint32_t word, ppc_insn *out);
+/* When non-NULL (INSN__COUNT bytes), insn_decode() sets hits[row] = 1 for every row it decodes:
+ * the ISA coverage report records which rows the tests executed. */
+extern uint8_t *insn_decode_hits;
 /* The row for a word, or INSN_ILLEGAL. */
 unsigned insn_lookup(uint32_t word);
 /* Whether the word sets reserved bits of its row (an invalid form). */
