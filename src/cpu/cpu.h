@@ -39,9 +39,9 @@ typedef struct ppc_cpu ppc_cpu;
 
 /* Why cpu_run() returned. */
 typedef enum cpu_exit {
-    CPU_EXIT_BUDGET = 0, /* the instruction budget is spent */
-    CPU_EXIT_STOP,       /* a device (or the host) asked the machine to stop */
-    CPU_EXIT_CHECKSTOP,  /* machine check with MSR[ME]=0: the thread is dead */
+    CPU_EXIT_BUDGET = 0,    /* the instruction budget is spent */
+    CPU_EXIT_STOP,          /* a device (or the host) asked the machine to stop */
+    CPU_EXIT_CHECKSTOP,     /* machine check with MSR[ME]=0: the thread is dead */
     CPU_EXIT_UNIMPLEMENTED, /* an enabled facility we do not implement (FP/VMX/VSX) */
 } cpu_exit;
 

@@ -8,7 +8,7 @@
 
 const insn_row insn_table[INSN__COUNT] = {
     [INSN_ILLEGAL] = {".long", "word", exec_illegal, 0, 0, 0, 0, FORM_X, TIMING_NOP},
-#define INSN(id, mn, form, match, mask, resv, fn, timing, flags, ops) \
+#define INSN(id, mn, form, match, mask, resv, fn, timing, flags, ops)                              \
     [INSN_##id] = {mn, ops, fn, match, mask, resv, flags, FORM_##form, TIMING_##timing},
 #include "cpu/insns/all.def"
 #undef INSN
@@ -22,7 +22,10 @@ static uint16_t bucket_rows[64][INSN__COUNT];
 static uint16_t bucket_len[64];
 static bool decoder_ready;
 
-static int popcount32(uint32_t v) { return __builtin_popcount(v); }
+static int popcount32(uint32_t v)
+{
+    return __builtin_popcount(v);
+}
 
 static void decoder_init(void)
 {

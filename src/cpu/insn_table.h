@@ -1,7 +1,8 @@
 /* The instruction table: one row per instruction, the single source of truth for the decoder,
  * the disassembler, the coverage report, the table-overlap test and (later) the timing model.
  *
- * Rows live in src/cpu/insns/ (one .def file per facility), one file per ISA facility, and are written as
+ * Rows live in src/cpu/insns/ (one .def file per facility), one file per ISA facility, and are
+ * written as
  *
  *   INSN(id, "mnemonic", FORM, match, mask, reserved, exec_fn, TIMING, flags, "operands")
  *
@@ -25,16 +26,34 @@ typedef struct ppc_cpu ppc_cpu;
 typedef struct ppc_insn ppc_insn;
 
 typedef enum insn_form {
-    FORM_I, FORM_B, FORM_SC, FORM_D, FORM_DS, FORM_DQ, FORM_X, FORM_XL, FORM_XFX, FORM_XFL,
-    FORM_XS, FORM_XO, FORM_A, FORM_M, FORM_MD, FORM_MDS, FORM_Z23, FORM_XX1, FORM_VX, FORM_VA,
+    FORM_I,
+    FORM_B,
+    FORM_SC,
+    FORM_D,
+    FORM_DS,
+    FORM_DQ,
+    FORM_X,
+    FORM_XL,
+    FORM_XFX,
+    FORM_XFL,
+    FORM_XS,
+    FORM_XO,
+    FORM_A,
+    FORM_M,
+    FORM_MD,
+    FORM_MDS,
+    FORM_Z23,
+    FORM_XX1,
+    FORM_VX,
+    FORM_VA,
     FORM__COUNT
 } insn_form;
 
 /* Timing classes: what the cycle model charges.  Named after the GCC/LLVM scheduling types. */
 typedef enum insn_timing {
-    TIMING_ALU,      /* simple integer: add, logical, shift, rotate, extend, isel */
-    TIMING_ALU2,     /* 2-3 cycle integer: cntlz, popcnt, cmpb, prty, bpermd */
-    TIMING_CMP,      /* compares (result in CR) */
+    TIMING_ALU,  /* simple integer: add, logical, shift, rotate, extend, isel */
+    TIMING_ALU2, /* 2-3 cycle integer: cntlz, popcnt, cmpb, prty, bpermd */
+    TIMING_CMP,  /* compares (result in CR) */
     TIMING_MUL,
     TIMING_DIV,
     TIMING_TRAP,
@@ -45,37 +64,37 @@ typedef enum insn_timing {
     TIMING_STCX,
     TIMING_LOAD_MULTI,  /* lmw, lsw */
     TIMING_STORE_MULTI, /* stmw, stsw */
-    TIMING_CACHE,    /* dcbt, dcbf, icbi, dcbz */
-    TIMING_SYNC,     /* sync, lwsync, ptesync, eieio */
+    TIMING_CACHE,       /* dcbt, dcbf, icbi, dcbz */
+    TIMING_SYNC,        /* sync, lwsync, ptesync, eieio */
     TIMING_ISYNC,
     TIMING_BRANCH,
     TIMING_CRLOGICAL,
     TIMING_MFCR,
     TIMING_MFOCRF,
     TIMING_MTCRF,
-    TIMING_MFJMPR,   /* mflr, mfctr */
-    TIMING_MTJMPR,   /* mtlr, mtctr */
+    TIMING_MFJMPR, /* mflr, mfctr */
+    TIMING_MTJMPR, /* mtlr, mtctr */
     TIMING_MFSPR,
     TIMING_MTSPR,
     TIMING_MFTB,
     TIMING_MFMSR,
-    TIMING_MTMSR,    /* context synchronising */
-    TIMING_SC,       /* context synchronising */
-    TIMING_RFI,      /* rfid, hrfid: context synchronising */
+    TIMING_MTMSR, /* context synchronising */
+    TIMING_SC,    /* context synchronising */
+    TIMING_RFI,   /* rfid, hrfid: context synchronising */
     TIMING_SLB,
     TIMING_TLB,
-    TIMING_FP,       /* FP/VMX/VSX: only the unavailable interrupt is modelled */
+    TIMING_FP, /* FP/VMX/VSX: only the unavailable interrupt is modelled */
     TIMING_NOP,
     TIMING__COUNT
 } insn_timing;
 
 /* Row flags. */
-#define F_RC         (1u << 0)  /* bit 31 is Rc: the "." form records CR0 */
-#define F_OE         (1u << 1)  /* bit 21 is OE: the "o" form sets XER[OV,SO] */
-#define F_LK         (1u << 2)  /* bit 31 is LK */
-#define F_AA         (1u << 3)  /* bit 30 is AA */
-#define F_PRIV       (1u << 4)  /* privileged: program interrupt when MSR[PR]=1 */
-#define F_HYP        (1u << 5)  /* hypervisor: HEA/program interrupt unless MSR[HV]=1, PR=0 */
+#define F_RC         (1u << 0) /* bit 31 is Rc: the "." form records CR0 */
+#define F_OE         (1u << 1) /* bit 21 is OE: the "o" form sets XER[OV,SO] */
+#define F_LK         (1u << 2) /* bit 31 is LK */
+#define F_AA         (1u << 3) /* bit 30 is AA */
+#define F_PRIV       (1u << 4) /* privileged: program interrupt when MSR[PR]=1 */
+#define F_HYP        (1u << 5) /* hypervisor: HEA/program interrupt unless MSR[HV]=1, PR=0 */
 #define F_BRANCH     (1u << 6)
 #define F_LOAD       (1u << 7)
 #define F_STORE      (1u << 8)
@@ -100,19 +119,19 @@ typedef insn_result (*insn_exec_fn)(ppc_cpu *cpu, const ppc_insn *insn);
 struct ppc_insn {
     insn_exec_fn exec;
     uint32_t word;
-    uint16_t id;     /* enum insn_id: the table row */
-    uint8_t timing;  /* enum insn_timing */
-    uint8_t rt;      /* bits 6-10: RT/RS/BO/BF<<2/TO/FRT */
-    uint8_t ra;      /* bits 11-15: RA/BI */
-    uint8_t rb;      /* bits 16-20: RB/NB/SH */
-    uint8_t sh;      /* shift amount: M (SH), MD/XS (sh5 || sh0-4) */
-    uint8_t mb;      /* M: MB; MD/MDS: mb or me (6 bits) */
-    uint8_t me;      /* M: ME; A: BC (bits 21-25) */
-    uint8_t rc;      /* Rc / LK bit (bit 31) */
-    uint8_t oe;      /* OE bit (bit 21) for XO forms */
+    uint16_t id;    /* enum insn_id: the table row */
+    uint8_t timing; /* enum insn_timing */
+    uint8_t rt;     /* bits 6-10: RT/RS/BO/BF<<2/TO/FRT */
+    uint8_t ra;     /* bits 11-15: RA/BI */
+    uint8_t rb;     /* bits 16-20: RB/NB/SH */
+    uint8_t sh;     /* shift amount: M (SH), MD/XS (sh5 || sh0-4) */
+    uint8_t mb;     /* M: MB; MD/MDS: mb or me (6 bits) */
+    uint8_t me;     /* M: ME; A: BC (bits 21-25) */
+    uint8_t rc;     /* Rc / LK bit (bit 31) */
+    uint8_t oe;     /* OE bit (bit 21) for XO forms */
     uint8_t pad;
-    int64_t imm;     /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
-                      * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV */
+    int64_t imm; /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
+                  * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV */
 };
 
 /* One table row. */
@@ -153,7 +172,7 @@ int insn_has_reserved_bits(uint32_t word, unsigned id);
 unsigned insn_disasm(uint32_t word, uint64_t pc, char *buf, unsigned size);
 
 /* Execute functions declared for the table (one per row). */
-#define INSN(id, mn, form, match, mask, resv, fn, timing, flags, ops) \
+#define INSN(id, mn, form, match, mask, resv, fn, timing, flags, ops)                              \
     insn_result fn(ppc_cpu *cpu, const ppc_insn *insn);
 #include "cpu/insns/all.def"
 #undef INSN

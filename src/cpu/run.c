@@ -28,7 +28,8 @@ ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
 void cpu_destroy(ppc_cpu *cpu)
 {
     if (!cpu) return;
-    for (uint64_t i = 0; i < cpu->code_pages; i++) free(cpu->code[i]);
+    for (uint64_t i = 0; i < cpu->code_pages; i++)
+        free(cpu->code[i]);
     free(cpu->code);
     free(cpu);
 }
@@ -76,10 +77,9 @@ static const ppc_insn *fetch(ppc_cpu *cpu)
     ppc_insn *insn = &cp->insn[(pa & 0xfff) >> 2];
     if (!insn->exec) {
         const uint8_t *p = cpu->mem.ram + (pa & ~3ull);
-        uint32_t word = le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                                 (uint32_t)p[3] << 24
-                           : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-                                 (uint32_t)p[3];
+        uint32_t word =
+            le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+               : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
         insn_decode(word, insn);
     }
     return insn;
@@ -127,18 +127,51 @@ void cpu_request_stop(ppc_cpu *cpu)
     cpu->exit_reason = CPU_EXIT_STOP;
 }
 
-const char *cpu_exit_detail(const ppc_cpu *cpu) { return cpu->exit_detail; }
+const char *cpu_exit_detail(const ppc_cpu *cpu)
+{
+    return cpu->exit_detail;
+}
 
-uint64_t cpu_get_gpr(const ppc_cpu *cpu, unsigned n) { return cpu->gpr[n & 31]; }
-void cpu_set_gpr(ppc_cpu *cpu, unsigned n, uint64_t value) { cpu->gpr[n & 31] = value; }
-uint64_t cpu_get_nip(const ppc_cpu *cpu) { return cpu->nip; }
-void cpu_set_nip(ppc_cpu *cpu, uint64_t nip) { cpu->nip = nip & ~3ull; }
-uint64_t cpu_get_msr(const ppc_cpu *cpu) { return cpu->msr; }
-void cpu_set_msr(ppc_cpu *cpu, uint64_t msr) { cpu_write_msr(cpu, msr); }
-uint32_t cpu_get_cr(const ppc_cpu *cpu) { return cpu->cr; }
-void cpu_set_cr(ppc_cpu *cpu, uint32_t cr) { cpu->cr = cr; }
-uint64_t cpu_get_insns(const ppc_cpu *cpu) { return cpu->insns; }
-uint64_t cpu_get_cycles(const ppc_cpu *cpu) { return cpu->cycles; }
+uint64_t cpu_get_gpr(const ppc_cpu *cpu, unsigned n)
+{
+    return cpu->gpr[n & 31];
+}
+void cpu_set_gpr(ppc_cpu *cpu, unsigned n, uint64_t value)
+{
+    cpu->gpr[n & 31] = value;
+}
+uint64_t cpu_get_nip(const ppc_cpu *cpu)
+{
+    return cpu->nip;
+}
+void cpu_set_nip(ppc_cpu *cpu, uint64_t nip)
+{
+    cpu->nip = nip & ~3ull;
+}
+uint64_t cpu_get_msr(const ppc_cpu *cpu)
+{
+    return cpu->msr;
+}
+void cpu_set_msr(ppc_cpu *cpu, uint64_t msr)
+{
+    cpu_write_msr(cpu, msr);
+}
+uint32_t cpu_get_cr(const ppc_cpu *cpu)
+{
+    return cpu->cr;
+}
+void cpu_set_cr(ppc_cpu *cpu, uint32_t cr)
+{
+    cpu->cr = cr;
+}
+uint64_t cpu_get_insns(const ppc_cpu *cpu)
+{
+    return cpu->insns;
+}
+uint64_t cpu_get_cycles(const ppc_cpu *cpu)
+{
+    return cpu->cycles;
+}
 
 uint64_t cpu_get_spr(ppc_cpu *cpu, unsigned spr)
 {

@@ -55,7 +55,8 @@ static inline void tm_poke(test_machine *m, uint64_t pa, const uint32_t *words, 
 static inline uint64_t tm_peek64(test_machine *m, uint64_t pa)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | m->mem.ram[pa + i];
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | m->mem.ram[pa + i];
     return v;
 }
 
