@@ -58,6 +58,20 @@ cpu_exit cpu_step(ppc_cpu *cpu);
 /* Execute until `budget` instructions have retired or something stops the machine. */
 cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget);
 
+/* The observed loop: the same run loop with hooks around every instruction, for tracing, path
+ * profiling and the cycle model.  A plain cpu_run() pays nothing for them. */
+typedef struct ppc_insn ppc_insn;
+typedef struct cpu_observer {
+    void *ctx;
+    /* Before an instruction executes: NIP is its address, registers hold the pre-state. */
+    void (*before)(void *ctx, ppc_cpu *cpu, const ppc_insn *insn);
+    /* After it retired (NIP is the next instruction, or an interrupt vector). */
+    void (*after)(void *ctx, ppc_cpu *cpu, const ppc_insn *insn);
+    /* An interrupt was delivered: vector, and the SRR0/HSRR0 value saved. */
+    void (*interrupt)(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc);
+} cpu_observer;
+cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer);
+
 /* Asks the run loop to return CPU_EXIT_STOP after the current instruction; devices call this. */
 void cpu_request_stop(ppc_cpu *cpu);
 /* The reason text of the last CPU_EXIT_UNIMPLEMENTED / CPU_EXIT_CHECKSTOP. */

@@ -102,6 +102,8 @@ struct ppc_cpu {
 
     /* The current instruction word (for HEIR) and the CIA of the executing instruction. */
     uint32_t current_word;
+    /* Set while cpu_run_observed() runs; interrupt delivery reports to it. */
+    const cpu_observer *observer;
 
     /* Physical memory and the decoded-code cache (one slot per RAM page). */
     phys_memory mem;

@@ -85,8 +85,10 @@ static const ppc_insn *fetch(ppc_cpu *cpu)
     return insn;
 }
 
-/* One instruction boundary: pending interrupts first, then one instruction. */
-static inline void step_one(ppc_cpu *cpu)
+/* One instruction boundary: pending interrupts first, then one instruction.  `obs` is NULL in the
+ * plain loop; the compiler drops every observer call from that instantiation. */
+static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
+                                                           const cpu_observer *obs)
 {
     if (cpu->cycles >= cpu->next_event) {
         cpu_timer_update(cpu);
@@ -95,22 +97,20 @@ static inline void step_one(ppc_cpu *cpu)
     const ppc_insn *insn = fetch(cpu);
     if (!insn) return; /* ISI or machine check delivered; NIP is at the vector */
     cpu->current_word = insn->word;
+    if (obs && obs->before) obs->before(obs->ctx, cpu, insn);
     insn_result r = insn->exec(cpu, insn);
     if (r == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
     cpu->insns++;
     cpu->cycles++;
+    if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
 }
 
-cpu_exit cpu_step(ppc_cpu *cpu)
-{
-    return cpu_run(cpu, 1);
-}
-
-cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget)
+static inline __attribute__((always_inline)) cpu_exit run_loop(ppc_cpu *cpu, uint64_t budget,
+                                                               const cpu_observer *obs)
 {
     uint64_t end = cpu->insns + budget;
     while (cpu->insns < end) {
-        step_one(cpu);
+        step_one(cpu, obs);
         if (__builtin_expect(cpu->stop_requested, 0)) {
             cpu->stop_requested = false;
             cpu_exit why = cpu->exit_reason;
@@ -119,6 +119,18 @@ cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget)
         }
     }
     return CPU_EXIT_BUDGET;
+}
+
+cpu_exit cpu_step(ppc_cpu *cpu) { return run_loop(cpu, 1, NULL); }
+
+cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget) { return run_loop(cpu, budget, NULL); }
+
+cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer)
+{
+    cpu->observer = observer;
+    cpu_exit why = run_loop(cpu, budget, observer);
+    cpu->observer = NULL;
+    return why;
 }
 
 void cpu_request_stop(ppc_cpu *cpu)
