@@ -109,6 +109,12 @@ struct ppc_cpu {
     phys_memory mem;
     code_page **code;
     uint64_t code_pages;
+
+    /* Segment lookaside buffer (POWER8: 32 entries), written by slbmte and read back by
+     * slbmfee/slbmfev/slbfee.; esid holds ESID||V as RB gave it, vsid the RS image. */
+    struct {
+        uint64_t esid, vsid;
+    } slb[32];
 };
 
 /* ---- Interrupts (interrupt.c): the one delivery function ----
@@ -164,6 +170,16 @@ void cpu_timer_update(ppc_cpu *cpu);
 
 /* ---- MSR writes (interrupt.c): every MSR change goes through here ---- */
 void cpu_write_msr(ppc_cpu *cpu, uint64_t msr);
+
+/* ---- Book III-S helpers (interrupt.c, exec_system.c) ---- */
+/* The facility guarded by an FSCR/HFSCR bit (FSCR_TAR, FSCR_DSCR...): a guest (HV=0) with the
+ * HFSCR bit clear takes Hypervisor Facility Unavailable (0xf80), problem state with the FSCR
+ * bit clear takes Facility Unavailable (0xf60); the cause goes into the IC field.  Returns true
+ * (after delivering) if the facility is unavailable. */
+bool cpu_facility_check(ppc_cpu *cpu, uint64_t fscr_bit, unsigned cause);
+/* Stops the run with CPU_EXIT_UNIMPLEMENTED and a one-line reason (printf-style). */
+void cpu_stop_unimplemented(ppc_cpu *cpu, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- Fixed-point helpers shared by execute functions ---- */
 static inline void cpu_set_cr_field(ppc_cpu *cpu, unsigned field, unsigned value4)

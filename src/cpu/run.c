@@ -16,6 +16,7 @@ ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
         free(cpu);
         return NULL;
     }
+    spr_reset(cpu);
     cpu->spr[SPR_PVR] = config && config->pvr ? config->pvr : 0x004d0200u;
     cpu->spr[SPR_PIR] = config ? config->pir : 0;
     cpu->msr = MSR_SF | MSR_HV;
@@ -85,17 +86,25 @@ static const ppc_insn *fetch(ppc_cpu *cpu)
     return insn;
 }
 
-/* One instruction boundary: pending interrupts first, then one instruction.  `obs` is NULL in the
- * plain loop; the compiler drops every observer call from that instantiation. */
+/* One step: deliver a pending interrupt, or execute one instruction (whose fetch may itself raise
+ * ISI or a machine check).  Every step costs a cycle, so time advances even when every fetch
+ * faults.  `obs` is NULL in the plain loop; the compiler drops every observer call from that
+ * instantiation. */
 static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
                                                            const cpu_observer *obs)
 {
     if (cpu->cycles >= cpu->next_event) {
         cpu_timer_update(cpu);
-        if (cpu_deliver_pending(cpu)) return;
+        if (cpu_deliver_pending(cpu)) {
+            cpu->cycles++;
+            return;
+        }
     }
     const ppc_insn *insn = fetch(cpu);
-    if (!insn) return; /* ISI or machine check delivered; NIP is at the vector */
+    if (!insn) { /* ISI or machine check delivered; NIP is at the vector */
+        cpu->cycles++;
+        return;
+    }
     cpu->current_word = insn->word;
     if (obs && obs->before) obs->before(obs->ctx, cpu, insn);
     insn_result r = insn->exec(cpu, insn);
@@ -105,11 +114,11 @@ static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
     if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
 }
 
+/* Runs `budget` steps (instructions retired plus interrupts delivered outside an instruction). */
 static inline __attribute__((always_inline)) cpu_exit run_loop(ppc_cpu *cpu, uint64_t budget,
                                                                const cpu_observer *obs)
 {
-    uint64_t end = cpu->insns + budget;
-    while (cpu->insns < end) {
+    for (uint64_t n = 0; n < budget; n++) {
         step_one(cpu, obs);
         if (__builtin_expect(cpu->stop_requested, 0)) {
             cpu->stop_requested = false;

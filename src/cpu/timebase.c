@@ -1,8 +1,15 @@
 /* Deterministic time: TB advances from executed cycles (CORE_HZ / 512 MHz = 8 cycles a tick), so
- * two runs of the same images see the same TB, DEC and HDEC values. */
+ * two runs of the same images see the same TB, DEC and HDEC values.  DEC and HDEC are stored as
+ * (value written, TB at the write) and computed on demand; cpu_timer_update() tells the run
+ * loop the next cycle at which one of them turns negative. */
 #include "cpu/cpu_state.h"
 
-uint64_t cpu_tb(const ppc_cpu *cpu) { return cpu->tb_base + cpu->cycles / CYCLES_PER_TB_TICK; }
+#define SIGN32 0x80000000u
+
+uint64_t cpu_tb(const ppc_cpu *cpu)
+{
+    return cpu->tb_base + cpu->cycles / CYCLES_PER_TB_TICK;
+}
 
 void cpu_set_tb(ppc_cpu *cpu, uint64_t value)
 {
@@ -10,11 +17,19 @@ void cpu_set_tb(ppc_cpu *cpu, uint64_t value)
     cpu_recheck_interrupts(cpu);
 }
 
-uint32_t cpu_dec(const ppc_cpu *cpu)
+/* A 32-bit down-counter written with `written` when TB was `written_tb`. */
+static uint32_t counter_now(const ppc_cpu *cpu, uint64_t written, uint64_t written_tb)
 {
-    return (uint32_t)(cpu->dec_written - (cpu_tb(cpu) - cpu->dec_written_tb));
+    return (uint32_t)(written - (cpu_tb(cpu) - written_tb));
 }
 
+uint32_t cpu_dec(const ppc_cpu *cpu)
+{
+    return counter_now(cpu, cpu->dec_written, cpu->dec_written_tb);
+}
+
+/* DEC is level-triggered: a negative value is an exception as long as it stays negative, so
+ * a write needs no latch, only a new look at pending interrupts. */
 void cpu_set_dec(ppc_cpu *cpu, uint32_t value)
 {
     cpu->dec_written = value;
@@ -24,43 +39,46 @@ void cpu_set_dec(ppc_cpu *cpu, uint32_t value)
 
 uint32_t cpu_hdec(const ppc_cpu *cpu)
 {
-    return (uint32_t)(cpu->hdec_written - (cpu_tb(cpu) - cpu->hdec_written_tb));
+    return counter_now(cpu, cpu->hdec_written, cpu->hdec_written_tb);
 }
 
+/* HDEC is edge-triggered: the exception comes into existence when bit 0 goes from 0 to 1,
+ * whether by counting or by mtspr; writing a non-negative value withdraws a pending one (QEMU's
+ * lower_excp).  Writing a negative value over a negative one raises nothing, which is why the
+ * already-negative HDEC at reset never interrupts (as observed on QEMU 7.2). */
 void cpu_set_hdec(ppc_cpu *cpu, uint32_t value)
 {
+    bool was_negative = (cpu_hdec(cpu) & SIGN32) != 0;
+    bool negative = (value & SIGN32) != 0;
     cpu->hdec_written = value;
     cpu->hdec_written_tb = cpu_tb(cpu);
-    /* Writing a negative value does not raise the edge; only a 0 -> negative transition does. */
-    cpu->hdec_pending = false;
+    if (negative && !was_negative && cpu->hdec_armed) cpu->hdec_pending = true;
+    if (!negative) cpu->hdec_pending = false;
+    cpu->hdec_armed = !negative;
     cpu_recheck_interrupts(cpu);
 }
 
-/* Cycle at which a down-counter written with `written` at `written_tb` next turns negative
- * (bit 31 goes from 0 to 1), or UINT64_MAX if it already is negative. */
-static uint64_t negative_at_cycle(const ppc_cpu *cpu, uint64_t written, uint64_t written_tb)
+/* Cycle at which a counter that is `now` at the current TB first reads negative (bit 0 set),
+ * or UINT64_MAX if it already does. */
+static uint64_t negative_at_cycle(const ppc_cpu *cpu, uint32_t now)
 {
-    uint32_t now = (uint32_t)(written - (cpu_tb(cpu) - written_tb));
-    if (now & 0x80000000u) return UINT64_MAX;
-    uint64_t tb_when = cpu_tb(cpu) + (uint64_t)now + 1;
-    return (tb_when - cpu->tb_base) * CYCLES_PER_TB_TICK;
+    if (now & SIGN32) return UINT64_MAX;
+    uint64_t ticks_from_base = cpu->cycles / CYCLES_PER_TB_TICK + (uint64_t)now + 1;
+    return ticks_from_base * CYCLES_PER_TB_TICK;
 }
 
 void cpu_timer_update(ppc_cpu *cpu)
 {
-    /* Latch the HDEC edge if HDEC has become negative since we last looked. */
-    uint64_t hdec_edge = negative_at_cycle(cpu, cpu->hdec_written, cpu->hdec_written_tb);
-    static const uint64_t never = UINT64_MAX;
-    if (cpu->hdec_armed && (cpu_hdec(cpu) & 0x80000000u)) {
+    uint32_t hdec = cpu_hdec(cpu);
+    if (cpu->hdec_armed && (hdec & SIGN32)) {
         cpu->hdec_pending = true;
         cpu->hdec_armed = false;
     }
-    if (!(cpu_hdec(cpu) & 0x80000000u)) cpu->hdec_armed = true;
-    uint64_t next = never;
-    if (cpu->hdec_armed && hdec_edge < next) next = hdec_edge;
-    uint64_t dec_edge = negative_at_cycle(cpu, cpu->dec_written, cpu->dec_written_tb);
+    /* The counters only move at TB ticks, so the next event is a tick boundary.  A negative DEC
+     * needs no timer: whatever enables it (mtmsrd EE=1, rfid) resets next_event. */
+    uint64_t next = UINT64_MAX;
+    if (cpu->hdec_armed) next = negative_at_cycle(cpu, hdec);
+    uint64_t dec_edge = negative_at_cycle(cpu, cpu_dec(cpu));
     if (dec_edge < next) next = dec_edge;
-    /* A level-triggered DEC that is already negative is re-checked when EE changes
-     * (cpu_write_msr resets next_event). */
     cpu->next_event = next;
 }
