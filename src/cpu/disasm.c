@@ -1,19 +1,30 @@
 /* Disassembly from the instruction table: the row gives the mnemonic and an operand list; the
- * tokens below say how to print each operand.
+ * tokens below say how to print each operand.  Bit numbers are the ISA's (MSB-0).  Operands are
+ * printed in the assembler's syntax so that tools/isa/isa_objdump_check can compare them with
+ * GNU objdump field by field.
  *
  *   rt rs ra rb    GPR fields (bits 6-10, 6-10, 11-15, 16-20), printed rN
- *   ra0            RA where 0 means the value 0 (printed 0)
+ *   ra0 rb0        RA / RB where 0 means the value 0 (printed 0)
+ *   frt frs fra frb frc    FPR fields (6-10, 6-10, 11-15, 16-20, 21-25), printed fN
+ *   vrt vrs vra vrb vrc    VR fields (same bits), printed vN
+ *   xt xs xa xb xc VSR fields: 5 bits (6-10, 6-10, 11-15, 16-20, 21-25) plus the TX/SX (31),
+ *                  AX (29), BX (30), CX (28) bit as bit 5, printed vsN
  *   si ui          signed / unsigned 16-bit immediate (bits 16-31)
- *   d(ra0) ds(ra0) dq(ra0)   displacement and base
+ *   d(ra0) ds(ra0) dq(ra0)   displacement (D: 16-31, DS: 16-29, DQ: 16-27, scaled) and base
  *   li bd          branch target of I-form / B-form (absolute with AA, else pc-relative)
  *   bo bi bh       branch fields (bits 6-10, 11-15, 19-20)
  *   crfd crfs      CR field (bits 6-8, 11-13), printed crN
  *   crbd crba crbb CR bit (bits 6-10, 11-15, 16-20), printed as a number
- *   l10 l15 lsync  L bit of compares (bit 10), of mtmsrd (bit 15), sync's L (bits 9-10)
- *   sh mb me       M-form fields; sh6 mb6 me6: MD/MDS/XS 6-bit fields
- *   spr tbr        SPR number (XFX), printed by name when the SPR table knows it
+ *   l10 l15        L bit of compares and tlbie (bit 10), of mtmsrd (bit 15)
+ *   lsync          L field of sync and dcbf (bits 9-10)
+ *   th             touch hint of dcbt/dcbtst (bits 6-10)
+ *   ih             slbia's invalidation hint (bits 8-10)
+ *   sh mb me       M-form fields (16-20, 21-25, 26-30); sh6 mb6 me6: MD/MDS/XS 6-bit fields
+ *   spr tbr        SPR number (XFX, halves swapped), printed by name when the SPR table knows it
  *   fxm            mtcrf/mtocrf field mask (bits 12-19)
- *   to nb lev bc   trap TO (6-10), string NB (16-20), sc LEV, isel BC (bits 21-25)
+ *   to lev bc      trap TO (6-10), sc LEV (20-26), isel BC (bits 21-25)
+ *   nb             string byte count (16-20); the field 0 means 32 and prints 32
+ *   eh             the exclusive-access hint of l[bhwd]arx (bit 31)
  *   word           the raw word (.long)
  */
 #include <stdbool.h>
@@ -23,9 +34,68 @@
 #include "cpu/insn_table.h"
 #include "cpu/spr.h"
 
-static unsigned field(uint32_t w, unsigned first, unsigned last) /* MSB-0 bit numbers */
+typedef enum operand_kind {
+    OPK_GPR,      /* rN */
+    OPK_GPR0,     /* rN, or 0 when the field is 0 */
+    OPK_FPR,      /* fN */
+    OPK_VR,       /* vN */
+    OPK_VSR,      /* vsN: 5-bit field plus the extra bit as bit 5 */
+    OPK_CRF,      /* crN */
+    OPK_UNSIGNED, /* decimal */
+    OPK_HEX,      /* 0x... */
+    OPK_SIGNED,   /* sign-extended decimal */
+    OPK_DISP,     /* displacement(base): field is the displacement, base is RA (0 = 0) */
+    OPK_TARGET,   /* branch target: field is the sign-extended byte offset, bit 30 is AA */
+    OPK_SPR,      /* SPR/TBR number with the 5-bit halves swapped, by name if known */
+    OPK_SIX,      /* 6-bit field: 5 bits plus the extra bit as bit 5 */
+    OPK_COUNT32,  /* decimal, 0 meaning 32 */
+    OPK_WORD,     /* the raw word */
+} operand_kind;
+
+typedef struct operand_token {
+    const char *name;
+    uint8_t kind;  /* operand_kind */
+    uint8_t first; /* MSB-0 bit range of the main field */
+    uint8_t last;
+    int8_t extra; /* OPK_VSR/OPK_SIX: MSB-0 bit that becomes bit 5; -1 if none */
+} operand_token;
+
+static const operand_token operand_tokens[] = {
+    {"rt", OPK_GPR, 6, 10, -1},         {"rs", OPK_GPR, 6, 10, -1},
+    {"ra", OPK_GPR, 11, 15, -1},        {"rb", OPK_GPR, 16, 20, -1},
+    {"ra0", OPK_GPR0, 11, 15, -1},      {"rb0", OPK_GPR0, 16, 20, -1},
+    {"frt", OPK_FPR, 6, 10, -1},        {"frs", OPK_FPR, 6, 10, -1},
+    {"fra", OPK_FPR, 11, 15, -1},       {"frb", OPK_FPR, 16, 20, -1},
+    {"frc", OPK_FPR, 21, 25, -1},       {"vrt", OPK_VR, 6, 10, -1},
+    {"vrs", OPK_VR, 6, 10, -1},         {"vra", OPK_VR, 11, 15, -1},
+    {"vrb", OPK_VR, 16, 20, -1},        {"vrc", OPK_VR, 21, 25, -1},
+    {"xt", OPK_VSR, 6, 10, 31},         {"xs", OPK_VSR, 6, 10, 31},
+    {"xa", OPK_VSR, 11, 15, 29},        {"xb", OPK_VSR, 16, 20, 30},
+    {"xc", OPK_VSR, 21, 25, 28},        {"si", OPK_SIGNED, 16, 31, -1},
+    {"ui", OPK_HEX, 16, 31, -1},        {"d(ra0)", OPK_DISP, 16, 31, -1},
+    {"ds(ra0)", OPK_DISP, 16, 29, -1},  {"dq(ra0)", OPK_DISP, 16, 27, -1},
+    {"li", OPK_TARGET, 6, 29, -1},      {"bd", OPK_TARGET, 16, 29, -1},
+    {"bo", OPK_UNSIGNED, 6, 10, -1},    {"bi", OPK_UNSIGNED, 11, 15, -1},
+    {"bh", OPK_UNSIGNED, 19, 20, -1},   {"crfd", OPK_CRF, 6, 8, -1},
+    {"crfs", OPK_CRF, 11, 13, -1},      {"crbd", OPK_UNSIGNED, 6, 10, -1},
+    {"crba", OPK_UNSIGNED, 11, 15, -1}, {"crbb", OPK_UNSIGNED, 16, 20, -1},
+    {"l10", OPK_UNSIGNED, 10, 10, -1},  {"l15", OPK_UNSIGNED, 15, 15, -1},
+    {"lsync", OPK_UNSIGNED, 9, 10, -1}, {"th", OPK_UNSIGNED, 6, 10, -1},
+    {"ih", OPK_UNSIGNED, 8, 10, -1},    {"sh", OPK_UNSIGNED, 16, 20, -1},
+    {"mb", OPK_UNSIGNED, 21, 25, -1},   {"me", OPK_UNSIGNED, 26, 30, -1},
+    {"sh6", OPK_SIX, 16, 20, 30},       {"mb6", OPK_SIX, 21, 25, 26},
+    {"me6", OPK_SIX, 21, 25, 26},       {"spr", OPK_SPR, 11, 20, -1},
+    {"tbr", OPK_SPR, 11, 20, -1},       {"fxm", OPK_HEX, 12, 19, -1},
+    {"to", OPK_UNSIGNED, 6, 10, -1},    {"nb", OPK_COUNT32, 16, 20, -1},
+    {"lev", OPK_UNSIGNED, 20, 26, -1},  {"bc", OPK_UNSIGNED, 21, 25, -1},
+    {"eh", OPK_UNSIGNED, 31, 31, -1},   {"word", OPK_WORD, 0, 31, -1},
+};
+
+static unsigned field(uint32_t w, unsigned first, unsigned last)
 {
-    return (w >> (31 - last)) & ((1u << (last - first + 1)) - 1);
+    unsigned bits = last - first + 1;
+    uint32_t mask = bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+    return (w >> (31 - last)) & mask;
 }
 
 static int64_t sext(uint64_t v, unsigned bits)
@@ -34,85 +104,89 @@ static int64_t sext(uint64_t v, unsigned bits)
     return (int64_t)((v ^ sign) - sign);
 }
 
-static int print_operand(char *out, size_t size, const char *tok, size_t len, uint32_t w,
-                         uint64_t pc)
+static const operand_token *find_token(const char *name, size_t len)
 {
-#define IS(s) (len == sizeof(s) - 1 && memcmp(tok, s, len) == 0)
-    unsigned rt = field(w, 6, 10), ra = field(w, 11, 15), rb = field(w, 16, 20);
-    if (IS("rt") || IS("rs")) return snprintf(out, size, "r%u", rt);
-    if (IS("ra")) return snprintf(out, size, "r%u", ra);
-    if (IS("rb")) return snprintf(out, size, "r%u", rb);
-    if (IS("ra0")) return ra ? snprintf(out, size, "r%u", ra) : snprintf(out, size, "0");
-    if (IS("si")) return snprintf(out, size, "%lld", (long long)sext(w & 0xffff, 16));
-    if (IS("ui")) return snprintf(out, size, "0x%x", w & 0xffff);
-    if (IS("d(ra0)") || IS("ds(ra0)") || IS("dq(ra0)")) {
-        uint32_t m = IS("d(ra0)") ? 0xffff : IS("ds(ra0)") ? 0xfffc : 0xfff0;
-        long long d = (long long)sext(w & m, 16);
+    for (size_t i = 0; i < sizeof(operand_tokens) / sizeof(operand_tokens[0]); i++)
+        if (strlen(operand_tokens[i].name) == len && !memcmp(operand_tokens[i].name, name, len))
+            return &operand_tokens[i];
+    return NULL;
+}
+
+/* A field that ends at bit `last` but whose value is scaled by 4 or 16 (DS, DQ, LI, BD): the
+ * byte offset is the field shifted back into place, sign-extended from bit `first`. */
+static int64_t scaled_offset(uint32_t w, const operand_token *t)
+{
+    unsigned width = 32 - t->first;
+    uint32_t mask = ((width >= 32 ? 0 : (1u << width)) - 1) & ~((1u << (31 - t->last)) - 1);
+    return sext(w & mask, width);
+}
+
+static int print_operand(char *out, size_t size, const operand_token *t, uint32_t w, uint64_t pc)
+{
+    unsigned v = field(w, t->first, t->last);
+    if (t->extra >= 0) v |= field(w, (unsigned)t->extra, (unsigned)t->extra) << 5;
+    switch ((operand_kind)t->kind) {
+    case OPK_GPR: return snprintf(out, size, "r%u", v);
+    case OPK_GPR0: return v ? snprintf(out, size, "r%u", v) : snprintf(out, size, "0");
+    case OPK_FPR: return snprintf(out, size, "f%u", v);
+    case OPK_VR: return snprintf(out, size, "v%u", v);
+    case OPK_VSR: return snprintf(out, size, "vs%u", v);
+    case OPK_CRF: return snprintf(out, size, "cr%u", v);
+    case OPK_UNSIGNED:
+    case OPK_SIX: return snprintf(out, size, "%u", v);
+    case OPK_COUNT32: return snprintf(out, size, "%u", v ? v : 32);
+    case OPK_HEX: return snprintf(out, size, "0x%x", v);
+    case OPK_SIGNED: return snprintf(out, size, "%lld", (long long)sext(v, t->last - t->first + 1));
+    case OPK_DISP: {
+        long long d = (long long)scaled_offset(w, t);
+        unsigned ra = field(w, 11, 15);
         return ra ? snprintf(out, size, "%lld(r%u)", d, ra) : snprintf(out, size, "%lld(0)", d);
     }
-    if (IS("li") || IS("bd")) {
-        int64_t off = IS("li") ? sext(w & 0x03fffffc, 26) : sext(w & 0xfffc, 16);
-        uint64_t target = (w & 2) ? (uint64_t)off : pc + (uint64_t)off;
-        return snprintf(out, size, "0x%llx", (unsigned long long)target);
+    case OPK_TARGET: {
+        uint64_t off = (uint64_t)scaled_offset(w, t);
+        return snprintf(out, size, "0x%llx", (unsigned long long)((w & 2) ? off : pc + off));
     }
-    if (IS("bo")) return snprintf(out, size, "%u", rt);
-    if (IS("bi")) return snprintf(out, size, "%u", ra);
-    if (IS("bh")) return snprintf(out, size, "%u", field(w, 19, 20));
-    if (IS("crfd")) return snprintf(out, size, "cr%u", field(w, 6, 8));
-    if (IS("crfs")) return snprintf(out, size, "cr%u", field(w, 11, 13));
-    if (IS("crbd")) return snprintf(out, size, "%u", rt);
-    if (IS("crba")) return snprintf(out, size, "%u", ra);
-    if (IS("crbb")) return snprintf(out, size, "%u", rb);
-    if (IS("l10")) return snprintf(out, size, "%u", field(w, 10, 10));
-    if (IS("l15")) return snprintf(out, size, "%u", field(w, 15, 15));
-    if (IS("lsync")) return snprintf(out, size, "%u", field(w, 9, 10));
-    if (IS("sh")) return snprintf(out, size, "%u", rb);
-    if (IS("mb")) return snprintf(out, size, "%u", field(w, 21, 25));
-    if (IS("me")) return snprintf(out, size, "%u", field(w, 26, 30));
-    if (IS("sh6")) return snprintf(out, size, "%u", rb | (field(w, 30, 30) << 5));
-    if (IS("mb6") || IS("me6"))
-        return snprintf(out, size, "%u", field(w, 21, 25) | (field(w, 26, 26) << 5));
-    if (IS("spr") || IS("tbr")) {
-        unsigned n = ra | (rb << 5);
+    case OPK_SPR: {
+        unsigned n = field(w, 11, 15) | (field(w, 16, 20) << 5);
         const spr_info *info = spr_lookup(n);
         return info ? snprintf(out, size, "%s", info->name) : snprintf(out, size, "%u", n);
     }
-    if (IS("fxm")) return snprintf(out, size, "0x%x", field(w, 12, 19));
-    if (IS("to")) return snprintf(out, size, "%u", rt);
-    if (IS("nb")) return snprintf(out, size, "%u", rb);
-    if (IS("lev")) return snprintf(out, size, "%u", field(w, 20, 26));
-    if (IS("bc")) return snprintf(out, size, "%u", field(w, 21, 25));
-    if (IS("word")) return snprintf(out, size, "0x%08x", w);
-    return snprintf(out, size, "?%.*s", (int)len, tok);
-#undef IS
+    case OPK_WORD: return snprintf(out, size, "0x%08x", w);
+    }
+    return 0;
+}
+
+/* Appends to buf at *used, never past size-1, keeping buf NUL-terminated. */
+static void append(char *buf, size_t size, size_t *used, int written)
+{
+    if (written > 0) *used += (size_t)written;
+    if (*used >= size) *used = size - 1;
 }
 
 unsigned insn_disasm(uint32_t word, uint64_t pc, char *buf, unsigned size)
 {
     unsigned id = insn_lookup(word);
     const insn_row *row = &insn_table[id];
+    if (!size) return id;
+
     char mnem[32];
     snprintf(mnem, sizeof(mnem), "%s%s%s%s%s", row->mnemonic,
              (row->flags & F_OE) && (word & 0x400) ? "o" : "",
              (row->flags & F_LK) && (word & 1) ? "l" : "",
              (row->flags & F_AA) && (word & 2) ? "a" : "",
              (row->flags & F_RC) && (word & 1) ? "." : "");
-    size_t used = (size_t)snprintf(buf, size, "%-8s", mnem);
+    size_t used = 0;
     const char *p = row->operands;
-    bool first = true;
-    while (p && *p && used < size) {
+    append(buf, size, &used, snprintf(buf, size, p && *p ? "%-7s " : "%s", mnem));
+    for (bool first = true; p && *p; first = false) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (!first && used < size) buf[used++] = ',';
-        if (used < size) buf[used] = '\0';
-        used += (size_t)print_operand(buf + used, size - used, p, len, word, pc);
-        first = false;
+        if (!first) append(buf, size, &used, snprintf(buf + used, size - used, ","));
+        const operand_token *t = find_token(p, len);
+        int n = t ? print_operand(buf + used, size - used, t, word, pc)
+                  : snprintf(buf + used, size - used, "?%.*s", (int)len, p);
+        append(buf, size, &used, n);
         p = end ? end + 1 : NULL;
-    }
-    if (size) {
-        /* trim trailing padding when there are no operands */
-        size_t n = strnlen(buf, size - 1);
-        while (n > 0 && buf[n - 1] == ' ') buf[--n] = '\0';
     }
     return id;
 }
