@@ -16,6 +16,7 @@ enum {
     EXIT_INTERNAL = 70,     /* out of memory or an internal error */
 };
 
+int cmd_bios(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"bios", cmd_bios, "boot a raw image on the powernv8 machine (as QEMU -M powernv8 -bios)"},
     {"disasm", cmd_disasm, "disassemble words, an ELF file or a raw image"},
 };
 
