@@ -12,7 +12,8 @@ static uint64_t spr_read_xer(ppc_cpu *cpu, unsigned n)
 static void spr_write_xer(ppc_cpu *cpu, unsigned n, uint64_t v)
 {
     (void)n;
-    cpu->xer = v & (XER_SO | XER_OV | XER_CA | XER_OV32 | XER_CA32 | XER_BC);
+    /* OV32/CA32 are ISA 3.0: a POWER8 reads them back as 0 (as QEMU 7.2 does). */
+    cpu->xer = v & (XER_SO | XER_OV | XER_CA | XER_BC);
 }
 static uint64_t spr_read_lr(ppc_cpu *cpu, unsigned n)
 {

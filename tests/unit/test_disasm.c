@@ -66,7 +66,7 @@ static void test_load_store(void **state)
     expect_disasm(0xe883fff8, 0, "ld      r4,-8(r3)");
     expect_disasm(0xe8800008, 0, "ld      r4,8(0)");
     expect_disasm(0xe8830011, 0, "ldu     r4,16(r3)");
-    expect_disasm(0x7c6020a8, 0, "ldarx   r3,0,r4");
+    expect_disasm(0x7c6020a8, 0, "ldarx   r3,0,r4,0");
 }
 
 static void test_illegal_and_truncation(void **state)
