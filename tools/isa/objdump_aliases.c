@@ -303,7 +303,7 @@ static bool unalias_plain_branch(const char *name, int hint, const insn_text *in
     bool bh_left_out = register_target && in->count == 2;
     if (!hint && !bh_left_out) return false;
     *out = *in;
-    snprintf(out->mnemonic, sizeof(out->mnemonic), "%s", name);
+    snprintf(out->mnemonic, sizeof(out->mnemonic), "%.*s", (int)sizeof(out->mnemonic) - 1, name);
     if (bh_left_out) out->ops[out->count++] = (operand_value){OPC_NUMBER, 0};
     return true;
 }
