@@ -69,6 +69,9 @@ typedef struct cpu_observer {
     void (*after)(void *ctx, ppc_cpu *cpu, const ppc_insn *insn);
     /* An interrupt was delivered: vector, and the SRR0/HSRR0 value saved. */
     void (*interrupt)(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc);
+    /* A data access the current instruction made (after translation, before the device). */
+    void (*mem_access)(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size,
+                       bool is_store);
 } cpu_observer;
 cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer);
 

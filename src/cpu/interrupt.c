@@ -101,6 +101,8 @@ static void deliver(ppc_cpu *cpu, ppc_vector vector, uint64_t srr0, uint64_t srr
     cpu->reserve_valid = false;
     cpu_write_msr(cpu, new_msr);
     cpu->nip = nip;
+    if (cpu->observer && cpu->observer->interrupt)
+        cpu->observer->interrupt(cpu->observer->ctx, cpu, (unsigned)vector, srr0);
 }
 
 void cpu_interrupt(ppc_cpu *cpu, ppc_vector vector, uint64_t srr0, uint64_t srr1_bits)

@@ -1,0 +1,51 @@
+#include "observe/fanout.h"
+
+#include <stddef.h>
+
+static void fan_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    const observer_fanout *f = ctx;
+    for (unsigned i = 0; i < f->count; i++)
+        if (f->members[i]->before) f->members[i]->before(f->members[i]->ctx, cpu, insn);
+}
+
+static void fan_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    const observer_fanout *f = ctx;
+    for (unsigned i = 0; i < f->count; i++)
+        if (f->members[i]->after) f->members[i]->after(f->members[i]->ctx, cpu, insn);
+}
+
+static void fan_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
+{
+    const observer_fanout *f = ctx;
+    for (unsigned i = 0; i < f->count; i++)
+        if (f->members[i]->interrupt)
+            f->members[i]->interrupt(f->members[i]->ctx, cpu, vector, saved_pc);
+}
+
+static void fan_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size,
+                           bool is_store)
+{
+    const observer_fanout *f = ctx;
+    for (unsigned i = 0; i < f->count; i++)
+        if (f->members[i]->mem_access)
+            f->members[i]->mem_access(f->members[i]->ctx, cpu, ea, pa, size, is_store);
+}
+
+void fanout_init(observer_fanout *f)
+{
+    f->self = (cpu_observer){.ctx = f,
+                             .before = fan_before,
+                             .after = fan_after,
+                             .interrupt = fan_interrupt,
+                             .mem_access = fan_mem_access};
+    f->count = 0;
+}
+
+bool fanout_add(observer_fanout *f, const cpu_observer *member)
+{
+    if (f->count >= FANOUT_MAX) return false;
+    f->members[f->count++] = member;
+    return true;
+}

@@ -1,0 +1,20 @@
+/* Several observers on one run: trace, path profiler and cycle model each bring their own
+ * cpu_observer; a fan-out calls each of them in the order they were added. */
+#ifndef HCALLSIM_OBSERVE_FANOUT_H
+#define HCALLSIM_OBSERVE_FANOUT_H
+
+#include "cpu/cpu.h"
+
+#define FANOUT_MAX 8
+
+typedef struct observer_fanout {
+    cpu_observer self; /* pass &fanout->self to cpu_run_observed() */
+    const cpu_observer *members[FANOUT_MAX];
+    unsigned count;
+} observer_fanout;
+
+void fanout_init(observer_fanout *f);
+/* Adds an observer; returns false if FANOUT_MAX are already attached. */
+bool fanout_add(observer_fanout *f, const cpu_observer *member);
+
+#endif
