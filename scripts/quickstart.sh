@@ -32,7 +32,7 @@ case "${1:-}" in
 demo)
     install_missing
     build release
-    exec scripts/demo.sh build/release/hcallsim
+    exec scripts/demo.sh build/release
     ;;
 test)
     install_missing
