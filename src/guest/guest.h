@@ -30,7 +30,17 @@ void guest_set_handler(unsigned vec, guest_handler fn);
 void guest_run_user(uint64_t entry, uint64_t msr);
 extern const char guest_user_return[];
 
+/* guest_fdt.c: the property prop of the node at path ("/", "/chosen", "/vdevice/vty": a
+ * component without a unit address matches "vty@71000000"); NULL if absent. */
+const void *fdt_prop(const void *fdt, const char *path, const char *prop, uint32_t *len);
+uint32_t fdt_u32(const void *fdt, const char *path, const char *prop, uint32_t missing);
+const char *fdt_string(const void *fdt, const char *path, const char *prop); /* NUL-terminated */
+/* The size of the memory at guest real 0 (reg of /memory@0), or missing. */
+uint64_t fdt_memory_size(const void *fdt, uint64_t missing);
+int guest_str_eq(const char *a, const char *b);
+
 /* runtime.c */
+extern uint64_t guest_vty; /* console vty number (reg of /vdevice/vty@...), default 0 */
 void guest_putc(char c);
 void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rtas_call(uint32_t token, int nargs, int nret, uint32_t *rets, ...);

@@ -17,6 +17,9 @@
 #define SCRATCH      0x800000UL                    /* guest real pages for H_PAGE_INIT */
 #define SRR1_PROGILL 0x80000UL
 
+/* The partition's size from the device tree: addresses from here on are outside it. */
+static uint64_t partition_end = 0x2000000UL;
+
 /* r3 = op, r4.. = args; out[0..7] = r4..r11 after the call; returns r3 */
 static long hcall(uint64_t out[8], unsigned long op, int nargs, ...)
 {
@@ -79,7 +82,7 @@ static void check_hpt(void)
           "H_ENTER pte_index = npte");
     CHECK(hcall(o, H_ENTER, 4, 0UL, ~0UL, PTEH(0x121), PTEL(0x30000)) == H_PARAMETER,
           "H_ENTER pte_index = -1");
-    CHECK(hcall(o, H_ENTER, 4, 0UL, 0UL, PTEH(0x121), PTEL(0x2000000)) == H_PARAMETER,
+    CHECK(hcall(o, H_ENTER, 4, 0UL, 0UL, PTEH(0x121), PTEL(partition_end)) == H_PARAMETER,
           "H_ENTER page outside the partition");
     CHECK(hcall(o, H_ENTER, 4, 0UL, 0UL, PTEH(0x121) | 4, PTEL(0x37000)) == H_PARAMETER,
           "H_ENTER invalid large-page encoding");
@@ -197,7 +200,7 @@ static void check_host_hcalls(void)
           "H_PAGE_INIT zero");
     CHECK(plpar_hcall_norets(H_PAGE_INIT, H_ZERO_PAGE, SCRATCH + 8, 0UL) == H_PARAMETER,
           "H_PAGE_INIT unaligned");
-    CHECK(plpar_hcall_norets(H_PAGE_INIT, H_ZERO_PAGE, 0x2000000UL, 0UL) == H_PARAMETER,
+    CHECK(plpar_hcall_norets(H_PAGE_INIT, H_ZERO_PAGE, partition_end, 0UL) == H_PARAMETER,
           "H_PAGE_INIT outside the partition");
     CHECK(plpar_hcall_norets(H_PAGE_INIT, H_COPY_PAGE, SCRATCH, ~0xfffUL) == H_PARAMETER,
           "H_PAGE_INIT source outside the partition");
@@ -233,13 +236,15 @@ static void check_rtas(void)
           "set-time-of-day month 13");
     CHECK(rtas_call(RTAS_DISPLAY_CHARACTER, 1, 1, NULL, '*') == 0, "display-character");
     CHECK(rtas_call(0x7777, 0, 1, NULL) == -3, "unknown RTAS token");
-    CHECK(plpar_hcall_norets(H_RTAS, 0x2000000UL) == H_PARAMETER, "H_RTAS block outside");
-    CHECK(plpar_hcall_norets(H_RTAS, 0x1fffff8UL) == H_PARAMETER, "H_RTAS block straddles end");
+    CHECK(plpar_hcall_norets(H_RTAS, partition_end) == H_PARAMETER, "H_RTAS block outside");
+    CHECK(plpar_hcall_norets(H_RTAS, partition_end - 8) == H_PARAMETER,
+          "H_RTAS block straddles end");
     CHECK(plpar_hcall_norets(H_RTAS, 0x1001UL) == H_PARAMETER, "H_RTAS unaligned block");
 }
 
 int main(void *fdt)
 {
+    partition_end = fdt_memory_size(fdt, partition_end);
     check_tce();
     check_hpt();
     check_xics();

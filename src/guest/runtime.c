@@ -16,11 +16,12 @@ _Static_assert(offsetof(struct guest_regs, vec) == 304, "vectors.S frame layout"
 
 extern const uint32_t vector_stub[], vector_stub_end[];
 int guest_failures;
+uint64_t guest_vty; /* 0: QEMU and the firmware both take it as "the first vty" */
 static guest_handler handlers[(VECTOR_LAST >> 5) + 1];
 
 void guest_putc(char c)
 {
-    plpar_hcall_norets(H_PUT_TERM_CHAR, 0, 1, (uint64_t)(uint8_t)c << 56);
+    plpar_hcall_norets(H_PUT_TERM_CHAR, guest_vty, 1, (uint64_t)(uint8_t)c << 56);
 }
 
 void guest_printf(const char *fmt, ...)

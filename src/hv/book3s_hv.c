@@ -26,11 +26,17 @@ static void reflect_interrupt(struct kvm_vcpu *vcpu, uint64_t vec, uint64_t srr1
 }
 
 /* ---- Console ------------------------------------------------------------------------------ */
+/* QEMU's vty_lookup: the vty's own reg, or 0 for the first vty */
+static int vty_valid(uint64_t vty)
+{
+    return vty == 0 || vty == HV_VTY_REG;
+}
+
 static long h_put_term_char(struct kvm_vcpu *vcpu)
 {
     uint64_t len = vcpu->gpr[5];
 
-    if (vcpu->gpr[4] != 0 || len > 16) return H_PARAMETER;
+    if (!vty_valid(vcpu->gpr[4]) || len > 16) return H_PARAMETER;
     for (uint64_t i = 0; i < len; i++)
         hv_guest_putc((char)(vcpu->gpr[6 + i / 8] >> (56 - 8 * (i % 8))));
     return H_SUCCESS;
@@ -38,7 +44,7 @@ static long h_put_term_char(struct kvm_vcpu *vcpu)
 
 static long h_get_term_char(struct kvm_vcpu *vcpu)
 {
-    if (vcpu->gpr[4] != 0) return H_PARAMETER;
+    if (!vty_valid(vcpu->gpr[4])) return H_PARAMETER;
     vcpu->gpr[4] = 0; /* no console input is modelled */
     vcpu->gpr[5] = vcpu->gpr[6] = 0;
     return H_SUCCESS;

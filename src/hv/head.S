@@ -20,26 +20,28 @@ hv_entry:
     b hv_boot
 
 /* A 0x100-byte vector taken through SRR0/1 (or HSRR0/1 when h = EXC_HV), KVM test inline */
-#define STD_VECTOR_KVM(vec, trapn)                                                                 \
+#define STD_VECTOR_KVM(vec, trapn, label)                                                          \
     . = vec;                                                                                       \
+    .globl label;                                                                                  \
+label:                                                                                             \
     EXCEPTION_PROLOG_KVM(PACA_EXGEN, trapn);                                                       \
     HOST_EXCEPTION(trapn);                                                                         \
     KVM_HANDLER(PACA_EXGEN, 0, trapn)
 
-    STD_VECTOR_KVM(0x100, 0x100) /* system reset */
-    STD_VECTOR_KVM(0x200, 0x200) /* machine check */
-    STD_VECTOR_KVM(0x300, 0x300) /* data storage */
-    STD_VECTOR_KVM(0x380, 0x380) /* data segment */
-    STD_VECTOR_KVM(0x400, 0x400) /* instruction storage */
-    STD_VECTOR_KVM(0x480, 0x480) /* instruction segment */
-    STD_VECTOR_KVM(0x500, 0x502) /* external: HSRR-based with LPCR[LPES0] = 0 */
-    STD_VECTOR_KVM(0x600, 0x600) /* alignment */
-    STD_VECTOR_KVM(0x700, 0x700) /* program */
-    STD_VECTOR_KVM(0x800, 0x800) /* FP unavailable */
-    STD_VECTOR_KVM(0x900, 0x900) /* decrementer */
-    STD_VECTOR_KVM(0x980, 0x982) /* hypervisor decrementer */
-    STD_VECTOR_KVM(0xa00, 0xa00) /* doorbell */
-    STD_VECTOR_KVM(0xb00, 0xb00) /* reserved */
+    STD_VECTOR_KVM(0x100, 0x100, system_reset_pSeries) /* system reset */
+    STD_VECTOR_KVM(0x200, 0x200, machine_check_pSeries) /* machine check */
+    STD_VECTOR_KVM(0x300, 0x300, data_access_pSeries) /* data storage */
+    STD_VECTOR_KVM(0x380, 0x380, data_access_slb_pSeries) /* data segment */
+    STD_VECTOR_KVM(0x400, 0x400, instruction_access_pSeries) /* instruction storage */
+    STD_VECTOR_KVM(0x480, 0x480, instruction_access_slb_pSeries) /* instruction segment */
+    STD_VECTOR_KVM(0x500, 0x502, hardware_interrupt_pSeries) /* external: HSRR-based with LPCR[LPES0] = 0 */
+    STD_VECTOR_KVM(0x600, 0x600, alignment_pSeries) /* alignment */
+    STD_VECTOR_KVM(0x700, 0x700, program_check_pSeries) /* program */
+    STD_VECTOR_KVM(0x800, 0x800, fp_unavailable_pSeries) /* FP unavailable */
+    STD_VECTOR_KVM(0x900, 0x900, decrementer_pSeries) /* decrementer */
+    STD_VECTOR_KVM(0x980, 0x982, hdecrementer_pSeries) /* hypervisor decrementer */
+    STD_VECTOR_KVM(0xa00, 0xa00, doorbell_super_pSeries) /* doorbell */
+    STD_VECTOR_KVM(0xb00, 0xb00, trap_0b_pSeries) /* reserved */
 
     . = 0xc00
     .globl system_call_pSeries
@@ -57,7 +59,7 @@ system_call_pSeries:
     HOST_EXCEPTION(0xc00)
     KVM_HANDLER(PACA_EXGEN, EXC_STD, 0xc00)
 
-    STD_VECTOR_KVM(0xd00, 0xd00) /* trace */
+    STD_VECTOR_KVM(0xd00, 0xd00, single_step_pSeries) /* trace */
 
 /* 0x20-byte hypervisor vectors: branch out of line */
     . = 0xe00
@@ -82,8 +84,6 @@ system_call_pSeries:
     b hv_facility_unavailable
 
     . = 0x1000
-    .globl __end_interrupts
-__end_interrupts:
 
 #define OOL_VECTOR_KVM(label, trapn)                                                               \
 label:                                                                                             \
@@ -101,6 +101,9 @@ label:                                                                          
     OOL_VECTOR_KVM(vsx_unavailable, 0xf40)
     OOL_VECTOR_KVM(facility_unavailable, 0xf60)
     OOL_VECTOR_KVM(hv_facility_unavailable, 0xf82)
+
+    .globl __end_interrupts
+__end_interrupts:
 
 /*
  * An interrupt the firmware took itself (r12 = trap, guest/host r13 in HSPRG1): report it on the

@@ -11,6 +11,7 @@ static const struct command {
 } commands[] = {
     {"bios", cmd_bios, "boot a raw image on the powernv8 machine (as QEMU -M powernv8 -bios)"},
     {"disasm", cmd_disasm, "disassemble words, an ELF file or a raw image"},
+    {"run", cmd_run, "boot the hypervisor firmware with a pseries guest ELF, return its status"},
 };
 
 static void usage(FILE *out)

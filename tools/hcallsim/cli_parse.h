@@ -1,0 +1,15 @@
+/* Number syntax shared by the subcommands' options. */
+#ifndef HCALLSIM_TOOLS_CLI_PARSE_H
+#define HCALLSIM_TOOLS_CLI_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A memory size: decimal digits with an optional K, M or G suffix (binary units, either case);
+ * a bare number is MiB, as QEMU's -m.  False on anything else or on overflow. */
+bool cli_parse_size(const char *text, uint64_t *size);
+
+/* A positive decimal count. */
+bool cli_parse_count(const char *text, uint64_t *count);
+
+#endif

@@ -1,0 +1,257 @@
+/* hcallsim run: boot the hypervisor firmware on the powernv8 machine with one pseries guest in
+ * its partition, run until the guest powers off, and return the guest's exit status. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cli_parse.h"
+#include "cpu/cpu.h"
+#include "embedded.h"
+#include "hv_system.h"
+#include "loader/fdt.h"
+#include "loader/loader.h"
+#include "observe/paths.h"
+
+#define PROG              "hcallsim run"
+#define GUEST_STATUS_MAX  63            /* 64.. are hcallsim's own statuses */
+#define FIRMWARE_FILE_MAX (64ull << 20) /* ELF files carry symbols beyond what they load */
+#define GUEST_FILE_MAX    (1ull << 30)
+
+static const char usage_text[] =
+    "usage: hcallsim run [GUEST.elf] [--append ARGS] [--mem SIZE] [--max-insns N]\n"
+    "                    [--firmware FILE]\n"
+    "\n"
+    "Boots the hypervisor firmware (hv.elf, built into hcallsim) on the emulated powernv8\n"
+    "machine, with GUEST.elf in its guest partition, and runs until the guest powers off.\n"
+    "The guest starts as on QEMU's pseries machine: at its entry point in 32-bit real mode\n"
+    "(MSR = 0, not hypervisor), r3 = the guest real address of a pseries device tree; it\n"
+    "prints with H_PUT_TERM_CHAR and stops with RTAS power-off (H_RTAS).  A console line\n"
+    "'EXIT: STATUS=<n>' before the power-off is the guest's exit status.  Without GUEST the\n"
+    "built-in seed demo (tce_demo: H_PUT_TCE through the real-mode hcall path) runs.\n"
+    "\n"
+    "GUEST.elf: 64-bit PowerPC, big- or little-endian.  ET_DYN images and ET_EXEC images with\n"
+    "physical addresses below 0x400000 (p_paddr 0, like vmlinux) are placed as QEMU pseries\n"
+    "places a kernel: each segment at guest real 0x400000 + (p_paddr & 0x0fffffff).  Other\n"
+    "ET_EXEC images load at their physical addresses.  The image must end below the device\n"
+    "tree, which sits 2 MiB below the top of the partition (below 2 GiB), as on QEMU.\n"
+    "\n"
+    "  --append ARGS     the guest's command line (/chosen/bootargs)\n"
+    "  --mem SIZE        guest partition size: 32M, 64M, 128M, 256M, 1G or 16G (default 256M)\n"
+    "  --max-insns N     stop after N instructions (default: no limit)\n"
+    "  --firmware FILE   boot this hypervisor ELF instead of the built-in hv.elf\n"
+    "  --help            this text\n"
+    "\n"
+    "The console (firmware lines start with 'HV: ') goes to stdout.  RTAS get-time-of-day\n"
+    "starts from $SOURCE_DATE_EPOCH if set, else from the host clock.\n"
+    "\n"
+    "Exit status: the guest's status 0..63 (a status outside 0..63 is reported as 63; a guest\n"
+    "that powers off without printing one gives 0), 64 bad command line, 65 bad input (GUEST\n"
+    "or FILE not a PowerPC64 ELF, malformed, or too large for the partition), 66 a missing or\n"
+    "unreadable file, 67 --max-insns spent, 68 checkstop, 69 an unimplemented facility,\n"
+    "70 internal error or a firmware error (see its 'HV: ' lines).\n";
+
+typedef struct run_options {
+    const char *guest;    /* NULL: the embedded seed demo */
+    const char *firmware; /* NULL: the embedded hv.elf */
+    const char *bootargs;
+    uint64_t partition_size;
+    uint64_t max_insns; /* 0: no limit */
+} run_options;
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, PROG ": ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try '" PROG " --help')\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Fills opts; returns -1 to go on, otherwise the exit status. */
+static int parse_options(int argc, char **argv, run_options *opts)
+{
+    static const struct option longopts[] = {
+        {"append", required_argument, NULL, 'a'},
+        {"mem", required_argument, NULL, 'm'},
+        {"max-insns", required_argument, NULL, 'n'},
+        {"firmware", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *opts = (run_options){.partition_size = HV_SYSTEM_DEFAULT_SIZE};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            if (strlen(optarg) >= FDT_PSERIES_BOOTARGS_MAX)
+                return usage_error("--append is longer than %u bytes",
+                                   FDT_PSERIES_BOOTARGS_MAX - 1);
+            opts->bootargs = optarg;
+            break;
+        case 'm':
+            if (!cli_parse_size(optarg, &opts->partition_size) ||
+                !hv_system_partition_size_valid(opts->partition_size))
+                return usage_error("bad --mem '%s': expected 32M, 64M, 128M, 256M, 1G or 16G",
+                                   optarg);
+            break;
+        case 'n':
+            if (!cli_parse_count(optarg, &opts->max_insns))
+                return usage_error("bad --max-insns '%s': expected a positive count", optarg);
+            break;
+        case 'f': opts->firmware = optarg; break;
+        case 'h': fputs(usage_text, stdout); return EXIT_OK;
+        case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    if (optind < argc) opts->guest = argv[optind];
+    return -1;
+}
+
+static int loader_failure(loader_error e, const char *message)
+{
+    fprintf(stderr, PROG ": %s\n", message);
+    return loader_exit_status(e);
+}
+
+/* The file at path (read into *owned) or the embedded image; -1 or an exit status. */
+static int read_image(const char *path, uint64_t max_size, bool (*embedded)(hv_image *),
+                      hv_image *image, uint8_t **owned)
+{
+    *owned = NULL;
+    if (!path) {
+        if (embedded(image)) return -1;
+        fprintf(stderr, PROG ": this hcallsim was built without the firmware and seed guest; "
+                             "name a GUEST and --firmware\n");
+        return EXIT_NO_INPUT;
+    }
+    char err[512];
+    size_t size;
+    loader_error e = loader_read_file(path, max_size, owned, &size, err, sizeof(err));
+    if (e) return loader_failure(e, err);
+    *image = (hv_image){*owned, size, path};
+    return -1;
+}
+
+/* QEMU's RTAS clock is the host's; SOURCE_DATE_EPOCH makes runs reproducible. */
+static uint64_t boot_time_of_day(void)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && epoch[0] >= '0' && epoch[0] <= '9') {
+        char *end;
+        unsigned long long seconds = strtoull(epoch, &end, 10);
+        if (!*end) return seconds;
+    }
+    return (uint64_t)time(NULL);
+}
+
+static void report_stop(const hv_system *s, const char *what, const char *detail)
+{
+    ppc_cpu *cpu = machine_cpu(s->m);
+    char where[300];
+    hv_system_locate(s, cpu_get_nip(cpu), cpu_get_msr(cpu), where, sizeof(where));
+    if (detail && detail[0])
+        fprintf(stderr, PROG ": %s: %s (%s)\n", what, detail, where);
+    else
+        fprintf(stderr, PROG ": %s at PC 0x%" PRIx64 " (%s)\n", what, cpu_get_nip(cpu), where);
+}
+
+/* The guest's status once the machine stopped through the BMC. */
+static int guest_status(const hv_system *s)
+{
+    hv_guest_exit x = hv_system_guest_exit(s);
+    if (x.firmware_error) {
+        fprintf(stderr, PROG ": the firmware stopped on an error (see its 'HV: ' lines)\n");
+        return EXIT_INTERNAL;
+    }
+    if (!x.powered_off) {
+        fprintf(stderr, PROG ": the machine stopped without the firmware reporting a guest "
+                             "power-off\n");
+        return EXIT_INTERNAL;
+    }
+    if (!x.status_valid) return EXIT_OK;
+    if (x.status < 0 || x.status > GUEST_STATUS_MAX) {
+        fprintf(stderr, PROG ": guest exit status %" PRId64 " is outside 0..%d: exiting with %d\n",
+                x.status, GUEST_STATUS_MAX, GUEST_STATUS_MAX);
+        return GUEST_STATUS_MAX;
+    }
+    return (int)x.status;
+}
+
+/* Runs with the path profiler attached and prints its summary after the console output. */
+static int run_system(const hv_system *s, uint64_t max_insns)
+{
+    ppc_cpu *cpu = machine_cpu(s->m);
+    path_profiler *paths = paths_create(s->firmware_symbols, s->guest_symbols);
+    if (!paths) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    const uint64_t chunk = 1ull << 24;
+    cpu_exit why;
+    do {
+        uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
+        why = cpu_run_observed(cpu, left < chunk ? left : chunk, paths_observer(paths));
+    } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
+    paths_print_summary(paths, stdout);
+    paths_destroy(paths);
+    fflush(stdout);
+
+    switch (why) {
+    case CPU_EXIT_STOP: return guest_status(s);
+    case CPU_EXIT_BUDGET: {
+        char what[80];
+        snprintf(what, sizeof(what), "--max-insns %" PRIu64 " spent before the guest powered off",
+                 max_insns);
+        report_stop(s, what, NULL);
+        return EXIT_BUDGET;
+    }
+    case CPU_EXIT_CHECKSTOP:
+        report_stop(s, "checkstop", cpu_exit_detail(cpu));
+        return EXIT_CHECKSTOP;
+    case CPU_EXIT_UNIMPLEMENTED:
+        report_stop(s, "unimplemented", cpu_exit_detail(cpu));
+        return EXIT_UNIMPLEMENTED;
+    }
+    return EXIT_INTERNAL;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_options opts;
+    int status = parse_options(argc, argv, &opts);
+    hv_system_config config = {
+        .partition_size = opts.partition_size,
+        .bootargs = opts.bootargs,
+        .console = stdout,
+    };
+    uint8_t *guest_data = NULL, *firmware_data = NULL;
+    if (status < 0)
+        status =
+            read_image(opts.guest, GUEST_FILE_MAX, embedded_seed_guest, &config.guest, &guest_data);
+    if (status < 0)
+        status = read_image(opts.firmware, FIRMWARE_FILE_MAX, embedded_firmware, &config.firmware,
+                            &firmware_data);
+    hv_system system = {0};
+    if (status < 0) {
+        char err[512];
+        config.tod_seconds = boot_time_of_day();
+        loader_error e = hv_system_create(&config, &system, err, sizeof(err));
+        if (e) status = loader_failure(e, err);
+    }
+    if (status < 0) status = run_system(&system, opts.max_insns);
+    if (system.m) hv_system_destroy(&system);
+    free(guest_data);
+    free(firmware_data);
+    return status;
+}
