@@ -61,12 +61,28 @@ typedef enum ppc_vector {
     VEC_HV_FAC_UNAVAILABLE = 0xf80,
 } ppc_vector;
 
+/* Segment lookaside buffer entries on POWER8. */
+#define SLB_ENTRIES 32u
+
 /* A decoded 4 KiB page of code, keyed by physical page and MSR[LE]. */
 typedef struct code_page {
     uint64_t pa;      /* page-aligned physical address */
     bool little_endian;
     ppc_insn insn[1024];
 } code_page;
+
+/* One translation of a 4 KiB effective page with relocation on, and what it depends on. */
+#define MMU_CACHE_ENTRIES 64u
+typedef struct mmu_cache_entry {
+    uint64_t tag;                /* EA page | MSR[PR] << 1 | 1 (valid) */
+    uint64_t pa_page;            /* real address of the 4 KiB page */
+    uint64_t slb_esid, slb_vsid; /* the SLB entry used, as it was */
+    uint64_t sdr1, lpcr, amr, iamr;
+    uint64_t hpte_addr;   /* the HPTE used, and its two dwords as memory held them */
+    uint64_t hpte_raw[2];
+    uint8_t slb_index;
+    uint8_t access_ok;    /* 1 << mmu_access for each access that needs no R/C update */
+} mmu_cache_entry;
 
 struct ppc_cpu {
     /* User-visible state. */
@@ -114,7 +130,12 @@ struct ppc_cpu {
      * slbmfee/slbmfev/slbfee.; esid holds ESID||V as RB gave it, vsid the RS image. */
     struct {
         uint64_t esid, vsid;
-    } slb[32];
+    } slb[SLB_ENTRIES];
+
+    /* Software translation cache for relocated accesses (mmu_hash64.c).  Each entry keeps the
+     * state it was derived from and is checked against it on every use, so nothing needs to
+     * flush it. */
+    mmu_cache_entry mmu_cache[MMU_CACHE_ENTRIES];
 };
 
 /* ---- Interrupts (interrupt.c): the one delivery function ----
@@ -150,6 +171,16 @@ bool cpu_phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value);
 bool cpu_phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value);
 /* Drop decoded code for the physical page containing pa (stores and icbi call it). */
 void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa);
+/* `value` with the order of its low `size` bytes reversed (1, 2, 4 or 8). */
+static inline uint64_t cpu_byte_reverse(uint64_t value, unsigned size)
+{
+    switch (size) {
+    case 2: return __builtin_bswap16((uint16_t)value);
+    case 4: return __builtin_bswap32((uint32_t)value);
+    case 8: return __builtin_bswap64(value);
+    default: return value;
+    }
+}
 /* The mask applied to effective addresses: 64-bit mode keeps all bits, 32-bit mode the low 32. */
 static inline uint64_t cpu_ea_mask(const ppc_cpu *cpu)
 {

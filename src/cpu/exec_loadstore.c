@@ -38,15 +38,6 @@ static uint64_t sign_extend(uint64_t value, unsigned size)
     return (uint64_t)((int64_t)(value << shift) >> shift);
 }
 
-static uint64_t reverse_bytes(uint64_t value, unsigned size)
-{
-    switch (size) {
-    case 2: return __builtin_bswap16((uint16_t)value);
-    case 4: return __builtin_bswap32((uint32_t)value);
-    case 8: return __builtin_bswap64(value);
-    default: return value;
-    }
-}
 
 static uint64_t truncate_to(uint64_t value, unsigned size)
 {
@@ -74,7 +65,7 @@ static insn_result generic_load(ppc_cpu *cpu, const ppc_insn *insn, bool algebra
     uint64_t ea = effective_address(cpu, insn);
     uint64_t value;
     if (!cpu_load(cpu, ea, size, &value)) return INSN_JUMP;
-    if (reverse) value = reverse_bytes(value, size);
+    if (reverse) value = cpu_byte_reverse(value, size);
     if (algebraic) value = sign_extend(value, size);
     if (update) cpu->gpr[insn->ra] = ea;
     cpu->gpr[insn->rt] = value;
@@ -88,7 +79,7 @@ static insn_result generic_store(ppc_cpu *cpu, const ppc_insn *insn, bool revers
     unsigned size = access_size(insn);
     uint64_t ea = effective_address(cpu, insn);
     uint64_t value = truncate_to(cpu->gpr[insn->rt], size);
-    if (reverse) value = reverse_bytes(value, size);
+    if (reverse) value = cpu_byte_reverse(value, size);
     if (!cpu_store(cpu, ea, size, value)) return INSN_JUMP;
     if (update) cpu->gpr[insn->ra] = ea;
     return INSN_NEXT;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu_state.h"
+#include "cpu/mmu_hash64.h"
 
 /* MSR bits POWER8 implements (QEMU's POWER8 msr_mask): SF HV TS TM VEC VSX EE PR FP ME FE0 SE
  * BE FE1 IR DR PMM RI LE.  Everything else reads as 0. */
@@ -174,35 +175,8 @@ insn_result exec_mtspr(ppc_cpu *cpu, const ppc_insn *insn)
 
 /* ---- SLB (ISA 2.07 Book III-S 5.9.3.1; QEMU ppc_store_slb/slb_lookup) ---- */
 
-#define SLB_ENTRIES       32u
-#define SLB_ESID_V        0x0000000008000000ull /* RB bit 36 */
-#define SLB_ESID_256M     0xfffffffff0000000ull /* ESID of a 256 MB segment: bits 0:35 */
-#define SLB_ESID_1T       0xffffff0000000000ull /* ESID of a 1 TB segment: bits 0:23 */
-#define SLB_INDEX         0xfffull              /* RB bits 52:63 */
-#define SLB_VSID_B        0xc000000000000000ull /* segment size: 00 = 256 MB, 01 = 1 TB */
-#define SLB_VSID_B_1T     0x4000000000000000ull
-#define SLB_VSID_LLP      0x0000000000000130ull /* L and LP */
-#define SLB_VSID_READBACK (~0x4full)            /* bits 57 and 60:63 read as 0 */
-
-/* POWER8 base page sizes in L||LP: 4K, 64K, 16M, 16G. */
-static bool slb_page_size_valid(uint64_t vsid)
-{
-    uint64_t llp = vsid & SLB_VSID_LLP;
-    return llp == 0x000 || llp == 0x110 || llp == 0x100 || llp == 0x120;
-}
-
-/* The valid entry that translates `ea`, or -1. */
-static int slb_find(const ppc_cpu *cpu, uint64_t ea)
-{
-    for (unsigned i = 0; i < SLB_ENTRIES; i++) {
-        uint64_t esid = cpu->slb[i].esid, b = cpu->slb[i].vsid & SLB_VSID_B;
-        if (!(esid & SLB_ESID_V)) continue;
-        if ((b == 0 && (esid & ~SLB_ESID_V) == (ea & SLB_ESID_256M)) ||
-            (b == SLB_VSID_B_1T && (esid & ~SLB_ESID_V) == (ea & SLB_ESID_1T)))
-            return (int)i;
-    }
-    return -1;
-}
+#define SLB_INDEX         0xfffull   /* RB bits 52:63 */
+#define SLB_VSID_READBACK (~0x4full) /* bits 57 and 60:63 read as 0 */
 
 /* slbmte RS,RB.  A bad index, reserved RB bits, B >= 2 or an unsupported page size raise the
  * illegal-instruction Program interrupt, as QEMU's helper_store_slb does. */
@@ -211,7 +185,7 @@ insn_result exec_slbmte(ppc_cpu *cpu, const ppc_insn *insn)
     uint64_t rb = cpu->gpr[insn->rb], rs = cpu->gpr[insn->rt];
     uint64_t index = rb & SLB_INDEX, esid = rb & ~SLB_INDEX;
     if (index >= SLB_ENTRIES || (esid & ~(SLB_ESID_256M | SLB_ESID_V)) ||
-        (rs & SLB_VSID_B & ~SLB_VSID_B_1T) || !slb_page_size_valid(rs))
+        (rs & SLB_VSID_B & ~SLB_VSID_B_1T) || mmu_slb_base_page_shift(rs) == 0)
         return cpu_program_interrupt(cpu, SRR1_PROGRAM_ILLEGAL);
     cpu->slb[index].esid = esid;
     cpu->slb[index].vsid = rs;
@@ -220,7 +194,7 @@ insn_result exec_slbmte(ppc_cpu *cpu, const ppc_insn *insn)
 
 insn_result exec_slbie(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    int i = slb_find(cpu, cpu->gpr[insn->rb]);
+    int i = mmu_slb_find(cpu, cpu->gpr[insn->rb]);
     if (i >= 0) cpu->slb[i].esid &= ~SLB_ESID_V;
     return INSN_NEXT;
 }
@@ -256,7 +230,7 @@ insn_result exec_slbmfev(ppc_cpu *cpu, const ppc_insn *insn)
  * CR0[EQ]=0; CR0[SO] = XER[SO]. */
 insn_result exec_slbfee(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    int i = slb_find(cpu, cpu->gpr[insn->rb]);
+    int i = mmu_slb_find(cpu, cpu->gpr[insn->rb]);
     cpu->gpr[insn->rt] = i >= 0 ? cpu->slb[i].vsid & SLB_VSID_READBACK : 0;
     cpu_set_cr_field(cpu, 0, (i >= 0 ? 2u : 0u) | ((cpu->xer & XER_SO) ? 1u : 0u));
     return INSN_NEXT;

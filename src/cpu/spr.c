@@ -163,6 +163,15 @@ static void spr_write_purr(ppc_cpu *cpu, unsigned n, uint64_t v)
 
 /* LPCR: only the bits POWER8 implements are writable (QEMU's POWER8 lpcr_mask); HDICE and the
  * interrupt-routing bits change which interrupts are deliverable. */
+/* SDR1: HTABORG and HTABSIZE only; a write with HTABSIZE above 28 is ignored (QEMU's
+ * ppc_store_sdr1 refuses it the same way). */
+static void spr_write_sdr1(ppc_cpu *cpu, unsigned n, uint64_t v)
+{
+    (void)n;
+    if ((v & 0x1f) > 28) return;
+    cpu->spr[SPR_SDR1] = v & 0x0ffffffffffc001full;
+}
+
 static void spr_write_lpcr(ppc_cpu *cpu, unsigned n, uint64_t v)
 {
     (void)n;
