@@ -21,7 +21,6 @@
 #define PNV_LPC_PHANDLE     0x8000u
 #define LPC_IO_SPACE        1u /* first address cell of an LPC child: 1 = I/O */
 #define SPAPR_XICS_PHANDLE  0x1111u
-#define SPAPR_VTY_REG       0x71000000u
 #define SPAPR_VTY_IRQ       0x1100u
 #define SPAPR_MIN_HPT_SHIFT 18u
 
@@ -238,14 +237,14 @@ static void pseries_rtas(fdt_writer *w)
         const char *name;
         uint32_t token;
     } tokens[] = {
-        {"display-character", RTAS_TOKEN_DISPLAY_CHARACTER},
-        {"get-time-of-day", RTAS_TOKEN_GET_TIME_OF_DAY},
-        {"set-time-of-day", RTAS_TOKEN_SET_TIME_OF_DAY},
-        {"power-off", RTAS_TOKEN_POWER_OFF},
-        {"system-reboot", RTAS_TOKEN_SYSTEM_REBOOT},
-        {"query-cpu-stopped-state", RTAS_TOKEN_QUERY_CPU_STOPPED_STATE},
-        {"start-cpu", RTAS_TOKEN_START_CPU},
-        {"stop-self", RTAS_TOKEN_STOP_SELF},
+        {"display-character", RTAS_DISPLAY_CHARACTER},
+        {"get-time-of-day", RTAS_GET_TIME_OF_DAY},
+        {"set-time-of-day", RTAS_SET_TIME_OF_DAY},
+        {"power-off", RTAS_POWER_OFF},
+        {"system-reboot", RTAS_SYSTEM_REBOOT},
+        {"query-cpu-stopped-state", RTAS_QUERY_CPU_STOPPED_STATE},
+        {"start-cpu", RTAS_START_CPU},
+        {"stop-self", RTAS_STOP_SELF},
     };
     fdtw_node(w, "rtas");
     FDTW_STRINGS(w, "ibm,hypertas-functions",
@@ -267,8 +266,8 @@ static void pseries_vdevice(fdt_writer *w)
     fdtw_string(w, "compatible", "IBM,vdevice");
     fdtw_u32(w, "#interrupt-cells", 2);
     fdtw_empty(w, "interrupt-controller");
-    fdtw_node_at(w, "vty", SPAPR_VTY_REG, 0);
-    fdtw_u32(w, "reg", SPAPR_VTY_REG);
+    fdtw_node_at(w, "vty", HV_VTY_REG, 0);
+    fdtw_u32(w, "reg", HV_VTY_REG);
     fdtw_string(w, "device_type", "serial");
     fdtw_string(w, "compatible", "hvterm1");
     FDTW_CELLS(w, "interrupts", SPAPR_VTY_IRQ, 0);

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/rtas_tokens.h"
+#include "hv/hvcall.h"
 
 #define FDT_POWERNV8_ADDR        0x01000000u /* where powernv8 puts the tree (r3) */
 #define FDT_POWERNV8_MAX         0x10000u    /* room that always suffices for the powernv8 tree */

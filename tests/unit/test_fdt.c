@@ -129,7 +129,7 @@ static void test_pseries_tree(void **state)
     assert_int_equal(prop_u32("/rtas", "get-time-of-day"), 0x2001);
     assert_int_equal(prop_u32("/rtas", "set-time-of-day"), 0x2002);
     assert_int_equal(prop_u32("/rtas", "power-off"), 0x2003);
-    assert_int_equal(prop_u32("/rtas", "display-character"), RTAS_TOKEN_DISPLAY_CHARACTER);
+    assert_int_equal(prop_u32("/rtas", "display-character"), RTAS_DISPLAY_CHARACTER);
     assert_null(fdt_getprop(tree, node("/rtas"), "linux,rtas-entry", NULL));
     assert_int_equal(
         fdt_stringlist_search(tree, node("/rtas"), "ibm,hypertas-functions", "hcall-tce"), 4);

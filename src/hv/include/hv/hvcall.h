@@ -78,12 +78,20 @@
 /* H_SET_MODE resources */
 #define H_SET_MODE_RESOURCE_LE 4
 
-/* RTAS tokens, QEMU pseries values (RTAS_TOKEN_BASE 0x2000) */
-#define RTAS_DISPLAY_CHARACTER 0x2000
-#define RTAS_GET_TIME_OF_DAY   0x2001
-#define RTAS_SET_TIME_OF_DAY   0x2002
-#define RTAS_POWER_OFF         0x2003
-#define RTAS_SYSTEM_REBOOT     0x2004
+/* RTAS tokens, QEMU pseries values (RTAS_TOKEN_BASE 0x2000).  The guest device tree
+ * (src/loader/fdt.c) advertises these same tokens. */
+#define RTAS_DISPLAY_CHARACTER       0x2000
+#define RTAS_GET_TIME_OF_DAY         0x2001
+#define RTAS_SET_TIME_OF_DAY         0x2002
+#define RTAS_POWER_OFF               0x2003
+#define RTAS_SYSTEM_REBOOT           0x2004
+#define RTAS_QUERY_CPU_STOPPED_STATE 0x2005
+#define RTAS_START_CPU               0x2006
+#define RTAS_STOP_SELF               0x2007
+
+/* The console vty: reg of /vdevice/vty@71000000 in QEMU's pseries tree.  The firmware accepts
+ * vty 0 too, as QEMU's "first vty" hack for early debug. */
+#define HV_VTY_REG 0x71000000
 
 /* XICS */
 #define XICS_IPI 2

@@ -122,10 +122,6 @@
 #define HV_TCE_WINDOW1     0x00100000 /* 1 MiB window: 256 TCEs */
 #define HV_TCE_MAX_ENTRIES (HV_TCE_WINDOW0 >> SPAPR_TCE_SHIFT)
 
-/* The console vty: reg of /vdevice/vty@71000000 in QEMU's pseries tree (SPAPR_VTY_REG in
- * src/loader/fdt.c).  vty 0 is accepted too, as QEMU's "first vty" hack for early debug. */
-#define HV_VTY_REG 0x71000000
-
 #define HV_STACK_SIZE       0x10000
 #define HV_EMERG_STACK_SIZE 0x4000
 #define HV_FRAME_MIN        112 /* ELFv1 minimum stack frame */
