@@ -741,7 +741,7 @@ void paths_print_summary(path_profiler *p, FILE *out)
             p->total, p->nkinds);
     for (size_t i = 0; i < p->nkinds; i++) {
         path_kind_info k;
-        paths_get_kind(p, i, &k);
+        if (!paths_get_kind(p, i, &k)) continue;
         fprintf(out, "\n  %s   x%" PRIu64 "\n", k.label, k.count);
         int width = 20;
         for (size_t j = 0; j < k.segment_count; j++) {
@@ -750,7 +750,7 @@ void paths_print_summary(path_profiler *p, FILE *out)
         }
         for (size_t j = 0; j < k.segment_count; j++) {
             path_segment_info s;
-            paths_get_segment(p, i, j, &s);
+            if (!paths_get_segment(p, i, j, &s)) continue;
             print_row(out, width, s.name, s.insns);
         }
         print_row(out, width, "total", k.insns);

@@ -189,6 +189,7 @@ static inline uint64_t fp_tce_table(const fastpath *fp, uint64_t liobn, uint32_t
         if (window_size) *window_size = fp_ld32(fp, stt + TCE_WINDOW_SIZE);
         return fp_phys(fp_ld64(fp, stt + TCE_TABLE));
     }
+    if (window_size) *window_size = 0;
     fail_msg("no TCE table with liobn 0x%" PRIx64, liobn);
     return 0;
 }
