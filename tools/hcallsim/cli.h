@@ -19,5 +19,6 @@ enum {
 int cmd_bios(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_tracediff(int argc, char **argv);
 
 #endif

@@ -15,12 +15,14 @@
 #include "loader/fdt.h"
 #include "loader/loader.h"
 #include "loader/raw_loader.h"
+#include "observe/trace.h"
 #include "platform/machine.h"
 
 #define PROG "hcallsim bios"
 
 static const char usage_text[] =
     "usage: hcallsim bios IMAGE [--load FILE@ADDR]... [--mem SIZE] [--max-insns N]\n"
+    "                     [--trace FILE [--trace-full]]\n"
     "\n"
     "Boots a raw big-endian image on the emulated powernv8 machine exactly as\n"
     "  qemu-system-ppc64 -M powernv8 -bios IMAGE \\\n"
@@ -36,11 +38,16 @@ static const char usage_text[] =
     "  --mem SIZE        RAM size, 32M..64G in 4 KiB multiples (default 1G); suffix K, M or G,\n"
     "                    a bare number is MiB as with QEMU's -m (QEMU itself wants >= 1G)\n"
     "  --max-insns N     stop after N instructions (default: no limit)\n"
+    "  --trace FILE      write a per-instruction trace (docs/trace-format.md) to FILE ('-' is\n"
+    "                    stdout, a .gz name is compressed); compare it with a QEMU log using\n"
+    "                    'hcallsim tracediff'\n"
+    "  --trace-full      every register in every trace record (default: those that changed)\n"
     "  --help            this text\n"
     "\n"
     "Exit status: 0 the image stopped the machine through the BMC, 64 bad command line\n"
     "(options, --mem, --max-insns), 65 bad input (IMAGE over 16 MiB, FILE@ADDR malformed,\n"
-    "outside RAM or overlapping), 66 a missing or unreadable file, 67 --max-insns spent,\n"
+    "outside RAM or overlapping), 66 a missing or unreadable file (or a --trace FILE that\n"
+    "cannot be created), 67 --max-insns spent,\n"
     "68 checkstop (machine check with MSR[ME]=0), 69 the image used a facility hcallsim does\n"
     "not implement, 70 internal error or out of memory.\n";
 
@@ -58,6 +65,8 @@ typedef struct bios_options {
     size_t nloads;
     uint64_t ram_size;
     uint64_t max_insns; /* 0: no limit */
+    const char *trace;  /* --trace FILE, or NULL */
+    bool trace_full;
 } bios_options;
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -114,6 +123,8 @@ static int parse_options(int argc, char **argv, bios_options *opts)
         {"load", required_argument, NULL, 'l'},
         {"mem", required_argument, NULL, 'm'},
         {"max-insns", required_argument, NULL, 'n'},
+        {"trace", required_argument, NULL, 't'},
+        {"trace-full", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -137,6 +148,8 @@ static int parse_options(int argc, char **argv, bios_options *opts)
             if (!parse_count(optarg, &opts->max_insns))
                 return usage_error("bad --max-insns '%s': expected a positive count", optarg);
             break;
+        case 't': opts->trace = optarg; break;
+        case 'T': opts->trace_full = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -144,6 +157,7 @@ static int parse_options(int argc, char **argv, bios_options *opts)
     }
     if (optind == argc) return usage_error("missing IMAGE");
     if (argc - optind > 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    if (opts->trace_full && !opts->trace) return usage_error("--trace-full needs --trace FILE");
     opts->image = argv[optind];
     return -1;
 }
@@ -240,17 +254,19 @@ static void report_stop(const char *what, const char *detail, uint64_t pc)
         fprintf(stderr, PROG ": %s at PC 0x%" PRIx64 "\n", what, pc);
 }
 
-/* Runs to the end and reports how it ended. */
-static int run_machine(machine *m, uint64_t max_insns)
+/* Runs to the end (traced when trace is not NULL) and reports how it ended. */
+static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace)
 {
     ppc_cpu *cpu = machine_cpu(m);
     const uint64_t chunk = 1ull << 24;
     cpu_exit why;
     do {
         uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
-        why = cpu_run(cpu, left < chunk ? left : chunk);
+        uint64_t budget = left < chunk ? left : chunk;
+        why = trace ? cpu_run_observed(cpu, budget, trace_observer(trace)) : cpu_run(cpu, budget);
     } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
     fflush(stdout);
+    if (trace_close(trace, cpu) != 0) return EXIT_INTERNAL;
 
     uint64_t pc = cpu_get_nip(cpu);
     switch (why) {
@@ -289,7 +305,16 @@ int cmd_bios(int argc, char **argv)
         }
     }
     if (status < 0) status = load_machine(m, blobs, nblobs);
-    if (status < 0) status = run_machine(m, opts.max_insns);
+    trace_writer *trace = NULL;
+    if (status < 0 && opts.trace) {
+        char err[512];
+        trace = trace_open(opts.trace, &(trace_config){.full = opts.trace_full}, err, sizeof(err));
+        if (!trace) {
+            fprintf(stderr, PROG ": %s\n", err);
+            status = EXIT_NO_INPUT;
+        }
+    }
+    if (status < 0) status = run_machine(m, opts.max_insns, trace);
 
     machine_destroy(m);
     for (size_t i = 0; blobs && i < nblobs; i++) {

@@ -12,6 +12,7 @@ static const struct command {
     {"bios", cmd_bios, "boot a raw image on the powernv8 machine (as QEMU -M powernv8 -bios)"},
     {"disasm", cmd_disasm, "disassemble words, an ELF file or a raw image"},
     {"run", cmd_run, "boot the hypervisor firmware with a pseries guest ELF, return its status"},
+    {"tracediff", cmd_tracediff, "compare two instruction traces (ours or QEMU -d cpu logs)"},
 };
 
 static void usage(FILE *out)
