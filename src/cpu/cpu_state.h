@@ -4,6 +4,7 @@
 #define HCALLSIM_CPU_CPU_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/cpu.h"
@@ -66,7 +67,7 @@ typedef enum ppc_vector {
 
 /* A decoded 4 KiB page of code, keyed by physical page and MSR[LE]. */
 typedef struct code_page {
-    uint64_t pa;      /* page-aligned physical address */
+    uint64_t pa; /* page-aligned physical address */
     bool little_endian;
     ppc_insn insn[1024];
 } code_page;
@@ -78,10 +79,10 @@ typedef struct mmu_cache_entry {
     uint64_t pa_page;            /* real address of the 4 KiB page */
     uint64_t slb_esid, slb_vsid; /* the SLB entry used, as it was */
     uint64_t sdr1, lpcr, amr, iamr;
-    uint64_t hpte_addr;   /* the HPTE used, and its two dwords as memory held them */
+    uint64_t hpte_addr; /* the HPTE used, and its two dwords as memory held them */
     uint64_t hpte_raw[2];
     uint8_t slb_index;
-    uint8_t access_ok;    /* 1 << mmu_access for each access that needs no R/C update */
+    uint8_t access_ok; /* 1 << mmu_access for each access that needs no R/C update */
 } mmu_cache_entry;
 
 struct ppc_cpu {
@@ -89,8 +90,8 @@ struct ppc_cpu {
     uint64_t gpr[32];
     uint64_t nip;
     uint64_t msr;
-    uint32_t cr;      /* CR0 in bits 31:28 ... CR7 in bits 3:0 */
-    uint64_t xer;     /* SO, OV, CA, OV32, CA32 and the byte count, in their architected bits */
+    uint32_t cr;  /* CR0 in bits 31:28 ... CR7 in bits 3:0 */
+    uint64_t xer; /* SO, OV, CA, OV32, CA32 and the byte count, in their architected bits */
     uint64_t lr, ctr, tar;
 
     /* Every other SPR is stored here, indexed by SPR number, and reached through spr.c. */
@@ -104,16 +105,16 @@ struct ppc_cpu {
     /* Time: cycles drive TB; DEC and HDEC are kept as (value written, TB at the write). */
     uint64_t cycles;
     uint64_t insns;
-    uint64_t tb_base;        /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
+    uint64_t tb_base; /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
     uint64_t dec_written, dec_written_tb;
     uint64_t hdec_written, hdec_written_tb;
-    bool hdec_pending;       /* HDEC interrupts are edge-triggered (0 -> negative) */
-    bool hdec_armed;         /* HDEC was non-negative when last seen: an edge can come */
-    uint64_t next_event;     /* cycle at which the loop must next check interrupts/timers */
+    bool hdec_pending;   /* HDEC interrupts are edge-triggered (0 -> negative) */
+    bool hdec_armed;     /* HDEC was non-negative when last seen: an edge can come */
+    uint64_t next_event; /* cycle at which the loop must next check interrupts/timers */
 
     /* Stop and failure reporting. */
     bool stop_requested;
-    cpu_exit exit_reason;    /* set with stop_requested for checkstop/unimplemented */
+    cpu_exit exit_reason; /* set with stop_requested for checkstop/unimplemented */
     char exit_detail[160];
 
     /* The current instruction word (for HEIR) and the CIA of the executing instruction. */
@@ -121,10 +122,19 @@ struct ppc_cpu {
     /* Set while cpu_run_observed() runs; interrupt delivery reports to it. */
     const cpu_observer *observer;
 
-    /* Physical memory and the decoded-code cache (one slot per RAM page). */
+    /* Physical memory and the decoded-code cache (one slot per RAM page).  Code pages are
+     * cleared in place, never freed while the CPU lives, so the run loop may hold pointers. */
     phys_memory mem;
     code_page **code;
     uint64_t code_pages;
+
+    /* The fetch cache (run.c): the code page that NIP's 4 KiB effective page translated to,
+     * valid while NIP stays in that page and MSR is unchanged.  Instructions that may change
+     * the translation of instruction fetch (decode.c: context synchronising, SLB/TLB, icbi,
+     * mtspr of a translation SPR) drop it with cpu_fetch_resync(). */
+    uint64_t fetch_ea_page; /* FETCH_NONE when invalid */
+    uint64_t fetch_msr;
+    code_page *fetch_page;
 
     /* Segment lookaside buffer (POWER8: 32 entries), written by slbmte and read back by
      * slbmfee/slbmfev/slbfee.; esid holds ESID||V as RB gave it, vsid the RS image. */
@@ -145,8 +155,8 @@ void cpu_interrupt(ppc_cpu *cpu, ppc_vector vector, uint64_t srr0, uint64_t srr1
 /* The System Call interrupt: LEV=1 enters hypervisor state; SRR0 = the instruction after sc. */
 void cpu_system_call(ppc_cpu *cpu, unsigned lev);
 /* Shorthands that every execute function uses; each returns INSN_JUMP. */
-insn_result cpu_program_interrupt(ppc_cpu *cpu, uint64_t reason);  /* SRR1_PROGRAM_* */
-insn_result cpu_hea_interrupt(ppc_cpu *cpu);                       /* illegal/invalid form */
+insn_result cpu_program_interrupt(ppc_cpu *cpu, uint64_t reason); /* SRR1_PROGRAM_* */
+insn_result cpu_hea_interrupt(ppc_cpu *cpu);                      /* illegal/invalid form */
 insn_result cpu_facility_unavailable(ppc_cpu *cpu, ppc_vector vector);
 /* A privileged instruction from problem state, or a hypervisor one from guest state, raises
  * what POWER8 under QEMU raises.  Returns true (and delivers it) if the instruction may not run. */
@@ -169,8 +179,32 @@ bool cpu_translate_fetch(ppc_cpu *cpu, uint64_t ea, uint64_t *pa);
 /* Physical accesses (no translation, big-endian value).  Deliver a machine check on no device. */
 bool cpu_phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value);
 bool cpu_phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value);
-/* Drop decoded code for the physical page containing pa (stores and icbi call it). */
+/* Drop decoded code for the physical page containing pa (icbi calls it). */
 void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa);
+/* Drop the decoded instructions that overlap [pa, pa + size) (run.c); RAM stores call
+ * cpu_code_written(), which costs one test when the page holds no decoded code. */
+void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size);
+static inline void cpu_code_written(ppc_cpu *cpu, uint64_t pa, unsigned size)
+{
+    uint64_t first = pa >> 12, last = (pa + size - 1) >> 12;
+    if (first == last) { /* the common case: clear the one or two slots in place */
+        code_page *cp = first < cpu->code_pages ? cpu->code[first] : NULL;
+        if (cp)
+            for (unsigned slot = (pa & 0xfff) >> 2; slot <= ((pa + size - 1) & 0xfff) >> 2; slot++)
+                cp->insn[slot].exec = NULL;
+        return;
+    }
+    cpu_forget_code_words(cpu, pa, size);
+}
+/* The fetch cache holds no page. */
+#define FETCH_NONE 1ull
+/* After an instruction that may change how NIP translates: the run loop looks NIP up afresh
+ * (next_event = 0 sends it through its slow path before the next instruction). */
+static inline void cpu_fetch_resync(ppc_cpu *cpu)
+{
+    cpu->fetch_ea_page = FETCH_NONE;
+    cpu->next_event = 0;
+}
 /* `value` with the order of its low `size` bytes reversed (1, 2, 4 or 8). */
 static inline uint64_t cpu_byte_reverse(uint64_t value, unsigned size)
 {
@@ -188,8 +222,8 @@ static inline uint64_t cpu_ea_mask(const ppc_cpu *cpu)
 }
 
 /* ---- Time (timebase.c) ---- */
-#define CORE_HZ             4096000000ull /* nominal core clock: TB (512 MHz) = cycles / 8 */
-#define CYCLES_PER_TB_TICK  8u
+#define CORE_HZ            4096000000ull /* nominal core clock: TB (512 MHz) = cycles / 8 */
+#define CYCLES_PER_TB_TICK 8u
 uint64_t cpu_tb(const ppc_cpu *cpu);
 uint32_t cpu_dec(const ppc_cpu *cpu);
 void cpu_set_dec(ppc_cpu *cpu, uint32_t value);

@@ -79,6 +79,39 @@ static insn_result exec_privileged(ppc_cpu *cpu, const ppc_insn *insn)
     return row->exec(cpu, insn);
 }
 
+/* Whether executing the row may change how instruction fetch translates or what it reads
+ * beyond a plain store (which the code cache tracks itself): context synchronising
+ * instructions (sc, rfid, hrfid, mtmsr, mtmsrd, isync), SLB and TLB management, icbi, and
+ * mtspr of an SPR that translation reads. */
+static bool changes_fetch_context(const insn_row *row, unsigned id, int64_t spr)
+{
+    if (row->flags & F_CTXSYNC) return true;
+    if (row->timing == TIMING_SLB || row->timing == TIMING_TLB || id == INSN_ICBI) return true;
+    if (id != INSN_MTSPR) return false;
+    switch (spr) {
+    case SPR_UAMR:
+    case SPR_SDR1:
+    case SPR_AMR:
+    case SPR_IAMR:
+    case SPR_RMOR:
+    case SPR_HRMOR:
+    case SPR_LPCR:
+    case SPR_LPIDR: return true;
+    default: return false;
+    }
+}
+
+/* Rows that change the fetch context run through this gate: privilege as exec_privileged,
+ * then the run loop's fetch cache is dropped. */
+static insn_result exec_fetch_context(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    const insn_row *row = &insn_table[insn->id];
+    if ((row->flags & (F_PRIV | F_HYP)) && cpu_check_privilege(cpu, row->flags)) return INSN_JUMP;
+    insn_result r = row->exec(cpu, insn);
+    cpu_fetch_resync(cpu);
+    return r;
+}
+
 void insn_decode(uint32_t word, ppc_insn *out)
 {
     unsigned id = insn_lookup(word);
@@ -136,4 +169,6 @@ void insn_decode(uint32_t word, ppc_insn *out)
     case FORM_VA:
     case FORM__COUNT: break;
     }
+    if (out->exec != exec_invalid_form && changes_fetch_context(row, id, out->imm))
+        out->exec = exec_fetch_context;
 }

@@ -12,6 +12,7 @@ ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
     cpu->mem = *memory;
     cpu->code_pages = memory->ram_size >> 12;
     cpu->code = calloc(cpu->code_pages ? cpu->code_pages : 1, sizeof(*cpu->code));
+    cpu->fetch_ea_page = FETCH_NONE;
     if (!cpu->code) {
         free(cpu);
         return NULL;
@@ -35,63 +36,100 @@ void cpu_destroy(ppc_cpu *cpu)
     free(cpu);
 }
 
+/* Clears a page's decoded instructions in place (the run loop may hold pointers into it). */
+static void clear_code_page(code_page *cp)
+{
+    memset(cp->insn, 0, sizeof(cp->insn));
+}
+
 void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa)
 {
     uint64_t page = pa >> 12;
-    if (page < cpu->code_pages && cpu->code[page]) {
-        free(cpu->code[page]);
-        cpu->code[page] = NULL;
+    if (page < cpu->code_pages && cpu->code[page]) clear_code_page(cpu->code[page]);
+}
+
+void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size)
+{
+    for (uint64_t word = pa & ~3ull; word < pa + size; word += 4) {
+        uint64_t page = word >> 12;
+        if (page < cpu->code_pages && cpu->code[page])
+            cpu->code[page]->insn[(word & 0xfff) >> 2].exec = NULL;
     }
 }
 
-/* The decoded instruction at NIP, or NULL after delivering ISI/machine check. */
-static const ppc_insn *fetch(ppc_cpu *cpu)
+/* The decoded-code page for a RAM page, created (or re-decoded for a new MSR[LE]) on demand. */
+static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
+{
+    code_page *cp = cpu->code[page];
+    if (cp && cp->little_endian == le) return cp;
+    if (!cp) {
+        cp = malloc(sizeof(*cp));
+        if (!cp) {
+            fprintf(stderr, "hcallsim: out of memory decoding code\n");
+            exit(70);
+        }
+        cpu->code[page] = cp;
+    }
+    clear_code_page(cp);
+    cp->pa = page << 12;
+    cp->little_endian = le;
+    return cp;
+}
+
+/* Decodes a slot of the fetch page from the word in RAM. */
+static void decode_slot(ppc_cpu *cpu, ppc_insn *insn)
+{
+    const code_page *cp = cpu->fetch_page;
+    const uint8_t *p = cpu->mem.ram + cp->pa + (uint64_t)(insn - cp->insn) * 4;
+    uint32_t word =
+        cp->little_endian
+            ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+            : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+    insn_decode(word, insn);
+}
+
+/* The slow half of fetch(): translates NIP, refills the fetch cache and returns the slot, or
+ * decodes code outside RAM (a device) into *uncached every time; NULL after delivering ISI or a
+ * machine check. */
+static __attribute__((noinline)) ppc_insn *fetch_lookup(ppc_cpu *cpu, ppc_insn *uncached)
 {
     uint64_t pa;
     if (!cpu_translate_fetch(cpu, cpu->nip, &pa)) return NULL;
     uint64_t page = pa >> 12;
     bool le = (cpu->msr & MSR_LE) != 0;
-
     if (page >= cpu->code_pages) {
-        /* Code outside RAM (a device): fetch and decode it every time, uncached. */
-        static ppc_insn uncached;
         uint64_t word;
         if (!cpu_phys_load(cpu, pa, 4, &word)) return NULL;
         if (le) word = __builtin_bswap32((uint32_t)word);
-        insn_decode((uint32_t)word, &uncached);
-        return &uncached;
+        insn_decode((uint32_t)word, uncached);
+        return uncached;
     }
-    code_page *cp = cpu->code[page];
-    if (!cp || cp->little_endian != le) {
-        if (!cp) {
-            cp = malloc(sizeof(*cp));
-            if (!cp) {
-                fprintf(stderr, "hcallsim: out of memory decoding code\n");
-                exit(70);
-            }
-            cpu->code[page] = cp;
-        }
-        memset(cp->insn, 0, sizeof(cp->insn));
-        cp->pa = page << 12;
-        cp->little_endian = le;
+    cpu->fetch_page = code_page_for(cpu, page, le);
+    cpu->fetch_ea_page = cpu->nip & ~0xfffull;
+    cpu->fetch_msr = cpu->msr;
+    return &cpu->fetch_page->insn[(pa & 0xfff) >> 2];
+}
+
+/* The decoded instruction at NIP: while NIP stays in the cached page with the same MSR, no
+ * translation at all. */
+static inline __attribute__((always_inline)) ppc_insn *fetch(ppc_cpu *cpu, ppc_insn *uncached)
+{
+    uint64_t nip = cpu->nip;
+    ppc_insn *insn;
+    if ((nip & ~0xfffull) == cpu->fetch_ea_page && cpu->msr == cpu->fetch_msr) {
+        insn = &cpu->fetch_page->insn[(nip & 0xfff) >> 2];
+    } else {
+        insn = fetch_lookup(cpu, uncached);
+        if (!insn || insn == uncached) return insn;
     }
-    ppc_insn *insn = &cp->insn[(pa & 0xfff) >> 2];
-    if (!insn->exec) {
-        const uint8_t *p = cpu->mem.ram + (pa & ~3ull);
-        uint32_t word =
-            le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
-               : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-        insn_decode(word, insn);
-    }
+    if (__builtin_expect(!insn->exec, 0)) decode_slot(cpu, insn);
     return insn;
 }
 
-/* One step: deliver a pending interrupt, or execute one instruction (whose fetch may itself raise
- * ISI or a machine check).  Every step costs a cycle, so time advances even when every fetch
- * faults.  `obs` is NULL in the plain loop; the compiler drops every observer call from that
- * instantiation. */
-static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
-                                                           const cpu_observer *obs)
+/* One step of the observed loop: deliver a pending interrupt, or execute one instruction (whose
+ * fetch may itself raise ISI or a machine check).  Every step costs a cycle, so time advances
+ * even when every fetch faults. */
+static void step_observed(ppc_cpu *cpu, const cpu_observer *obs)
 {
     if (cpu->cycles >= cpu->next_event) {
         cpu_timer_update(cpu);
@@ -100,7 +138,8 @@ static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
             return;
         }
     }
-    const ppc_insn *insn = fetch(cpu);
+    ppc_insn uncached;
+    const ppc_insn *insn = fetch(cpu, &uncached);
     if (!insn) { /* ISI or machine check delivered; NIP is at the vector */
         cpu->cycles++;
         return;
@@ -114,30 +153,99 @@ static inline __attribute__((always_inline)) void step_one(ppc_cpu *cpu,
     if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
 }
 
-/* Runs `budget` steps (instructions retired plus interrupts delivered outside an instruction). */
-static inline __attribute__((always_inline)) cpu_exit run_loop(ppc_cpu *cpu, uint64_t budget,
-                                                               const cpu_observer *obs)
+static cpu_exit take_stop(ppc_cpu *cpu)
 {
+    cpu->stop_requested = false;
+    cpu_exit why = cpu->exit_reason;
+    cpu->exit_reason = CPU_EXIT_STOP;
+    return why;
+}
+
+/* Runs `budget` steps (instructions retired plus interrupts delivered outside an instruction)
+ * with observer hooks. */
+static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *obs)
+{
+    cpu->fetch_ea_page = FETCH_NONE; /* the caller may have changed state behind our back */
     for (uint64_t n = 0; n < budget; n++) {
-        step_one(cpu, obs);
-        if (__builtin_expect(cpu->stop_requested, 0)) {
-            cpu->stop_requested = false;
-            cpu_exit why = cpu->exit_reason;
-            cpu->exit_reason = CPU_EXIT_STOP;
-            return why;
-        }
+        step_observed(cpu, obs);
+        if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
     }
     return CPU_EXIT_BUDGET;
 }
 
-cpu_exit cpu_step(ppc_cpu *cpu) { return run_loop(cpu, 1, NULL); }
+/* The plain loop: the same steps as run_observed without hooks, arranged so that straight-line
+ * code costs one event test, one indirect call and the counters per instruction.
+ *   - Every step costs one cycle, so the budget is a cycle count, folded into next_event: one
+ *     comparison covers timers, pending interrupts, stop requests (cpu_request_stop and
+ *     cpu_fetch_resync set next_event to 0) and the budget.
+ *   - `insn` walks the decoded page while execution falls through; a taken branch, an
+ *     interrupt, a page end or the slow path looks NIP up again through the fetch cache.
+ *   - NIP in 32-bit mode: within a page +4 cannot wrap, and only context-changing instructions
+ *     (which take the slow path next) change MSR[SF], so the mask is applied there. */
+static cpu_exit run_plain(ppc_cpu *cpu, uint64_t budget)
+{
+    const uint64_t start = cpu->cycles;
+    const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
+    ppc_insn uncached;
+    ppc_insn *insn = NULL, *page_end = NULL;
+    cpu->fetch_ea_page = FETCH_NONE; /* the caller may have changed state behind our back */
+    if (cpu->next_event > end) cpu->next_event = end;
+    for (;;) {
+        if (__builtin_expect(cpu->cycles >= cpu->next_event, 0)) {
+            if (insn) cpu->nip &= cpu_ea_mask(cpu); /* the last instruction fell through */
+            insn = NULL;
+            /* A stop is taken after an instruction, never before the first one. */
+            if (cpu->stop_requested && cpu->cycles != start) return take_stop(cpu);
+            if (cpu->cycles >= end) return CPU_EXIT_BUDGET;
+            cpu_timer_update(cpu);
+            bool delivered = cpu_deliver_pending(cpu);
+            if (cpu->next_event > end) cpu->next_event = end;
+            if (delivered) {
+                cpu->cycles++;
+                if (cpu->stop_requested) return take_stop(cpu);
+                continue;
+            }
+        }
+        if (!insn) {
+            insn = fetch(cpu, &uncached);
+            if (!insn) { /* ISI or machine check delivered */
+                cpu->cycles++;
+                if (cpu->stop_requested) return take_stop(cpu);
+                continue;
+            }
+            page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
+        } else if (__builtin_expect(!insn->exec, 0)) {
+            decode_slot(cpu, insn);
+        }
+        cpu->current_word = insn->word;
+        insn_result r = insn->exec(cpu, insn);
+        cpu->insns++;
+        cpu->cycles++;
+        if (__builtin_expect(r == INSN_NEXT, 1)) {
+            cpu->nip += 4;
+            if (__builtin_expect(++insn != page_end, 1)) continue;
+            cpu->nip &= cpu_ea_mask(cpu);
+        } else if (__builtin_expect(cpu->stop_requested, 0)) {
+            return take_stop(cpu);
+        }
+        insn = NULL;
+    }
+}
 
-cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget) { return run_loop(cpu, budget, NULL); }
+cpu_exit cpu_step(ppc_cpu *cpu)
+{
+    return run_plain(cpu, 1);
+}
+
+cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget)
+{
+    return run_plain(cpu, budget);
+}
 
 cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer)
 {
     cpu->observer = observer;
-    cpu_exit why = run_loop(cpu, budget, observer);
+    cpu_exit why = run_observed(cpu, budget, observer);
     cpu->observer = NULL;
     return why;
 }
@@ -146,6 +254,7 @@ void cpu_request_stop(ppc_cpu *cpu)
 {
     cpu->stop_requested = true;
     cpu->exit_reason = CPU_EXIT_STOP;
+    cpu->next_event = 0; /* the plain loop sees the request at its next event test */
 }
 
 const char *cpu_exit_detail(const ppc_cpu *cpu)
@@ -189,6 +298,12 @@ uint64_t cpu_get_insns(const ppc_cpu *cpu)
 {
     return cpu->insns;
 }
+bool cpu_get_reservation(const ppc_cpu *cpu, uint64_t *real_addr)
+{
+    *real_addr = cpu->reserve_addr;
+    return cpu->reserve_valid;
+}
+
 uint64_t cpu_get_cycles(const ppc_cpu *cpu)
 {
     return cpu->cycles;

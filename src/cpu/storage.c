@@ -1,7 +1,9 @@
 /* Storage access: effective -> real address for the current mode (mmu_hash64.c), the
  * interrupts a failed translation raises, byte order, and the physical access (RAM, devices, or
  * a machine check for neither). */
+#include <endian.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "cpu/mmu_hash64.h"
 
@@ -74,23 +76,63 @@ bool cpu_translate_fetch(ppc_cpu *cpu, uint64_t ea, uint64_t *pa)
     return false;
 }
 
-static uint64_t load_be(const uint8_t *p, unsigned size)
+/* RAM holds big-endian values; one host load or store each. */
+static inline uint64_t load_be(const uint8_t *p, unsigned size)
 {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void store_be(uint8_t *p, unsigned size, uint64_t v)
-{
-    for (unsigned i = size; i-- > 0;) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
+    switch (size) {
+    case 1: return *p;
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return be16toh(v);
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return be32toh(v);
+    }
+    case 8: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return be64toh(v);
+    }
+    default: {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++)
+            v = (v << 8) | p[i];
+        return v;
+    }
     }
 }
 
-static bool in_ram(const ppc_cpu *cpu, uint64_t pa, unsigned size)
+static inline void store_be(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: {
+        uint16_t be = htobe16((uint16_t)v);
+        memcpy(p, &be, 2);
+        break;
+    }
+    case 4: {
+        uint32_t be = htobe32((uint32_t)v);
+        memcpy(p, &be, 4);
+        break;
+    }
+    case 8: {
+        uint64_t be = htobe64(v);
+        memcpy(p, &be, 8);
+        break;
+    }
+    default:
+        for (unsigned i = size; i-- > 0;) {
+            p[i] = (uint8_t)v;
+            v >>= 8;
+        }
+    }
+}
+
+static inline bool in_ram(const ppc_cpu *cpu, uint64_t pa, unsigned size)
 {
     return pa < cpu->mem.ram_size && size <= cpu->mem.ram_size - pa;
 }
@@ -104,7 +146,7 @@ static void data_machine_check(ppc_cpu *cpu, uint64_t ea, bool is_store)
     cpu_interrupt(cpu, VEC_MACHINE_CHECK, cpu->nip, is_store ? MCE_SRR1_STORE : MCE_SRR1_LOAD);
 }
 
-static bool phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value, uint64_t ea)
+static inline bool phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value, uint64_t ea)
 {
     if (in_ram(cpu, pa, size)) {
         *value = load_be(cpu->mem.ram + pa, size);
@@ -116,12 +158,11 @@ static bool phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value,
     return false;
 }
 
-static bool phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value, uint64_t ea)
+static inline bool phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value, uint64_t ea)
 {
     if (in_ram(cpu, pa, size)) {
         store_be(cpu->mem.ram + pa, size, value);
-        cpu_invalidate_code(cpu, pa);
-        if (((pa + size - 1) >> 12) != (pa >> 12)) cpu_invalidate_code(cpu, pa + size - 1);
+        cpu_code_written(cpu, pa, size);
         return true;
     }
     if (cpu->mem.io_write && cpu->mem.io_write(cpu->mem.io_opaque, pa, size, value) == PHYS_OK)
@@ -140,7 +181,6 @@ bool cpu_phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value)
 {
     return phys_store(cpu, pa, size, value, pa);
 }
-
 
 /* The observer's mem_access hook, after translation and before the device; a plain run pays one
  * well-predicted branch. */

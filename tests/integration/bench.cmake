@@ -1,0 +1,8 @@
+# The interpreter benchmarks (bench/, tools/bench, docs/performance.md): built with the project,
+# and run once briefly as a ctest to prove they work.  The test checks that every benchmark ran
+# to its end and printed its figures; it never judges a timing.
+add_subdirectory(${PROJECT_SOURCE_DIR}/bench ${CMAKE_BINARY_DIR}/bench)
+add_test(NAME bench_smoke
+         COMMAND ${PROJECT_SOURCE_DIR}/tools/bench --build ${CMAKE_BINARY_DIR} --quick)
+set_tests_properties(bench_smoke PROPERTIES LABELS "integration;bench" TIMEOUT 600
+                     PASS_REGULAR_EXPRESSION "benchmarks complete")
