@@ -1,8 +1,12 @@
-/* Number syntax shared by the subcommands' options (cli_parse.h). */
+/* Option syntax shared by the subcommands (cli_parse.h). */
 #include "cli_parse.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "cli.h"
 
 /* Leading decimal digits (no sign, no blanks) as strtoull reads them. */
 static bool parse_decimal(const char *text, unsigned long long *value, char **end)
@@ -42,4 +46,15 @@ bool cli_parse_count(const char *text, uint64_t *count)
     if (!parse_decimal(text, &value, &end) || *end || value == 0) return false;
     *count = value;
     return true;
+}
+
+int cli_usage_error(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try '%s --help')\n", prog);
+    va_end(ap);
+    return EXIT_USAGE;
 }

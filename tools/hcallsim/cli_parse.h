@@ -12,4 +12,7 @@ bool cli_parse_size(const char *text, uint64_t *size);
 /* A positive decimal count. */
 bool cli_parse_count(const char *text, uint64_t *count);
 
+/* Prints "PROG: message (try 'PROG --help')" on stderr and returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3))) int cli_usage_error(const char *prog, const char *fmt, ...);
+
 #endif

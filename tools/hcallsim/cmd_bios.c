@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_parse.h"
 #include "cpu/cpu.h"
 #include "loader/fdt.h"
 #include "loader/loader.h"
@@ -69,52 +70,7 @@ typedef struct bios_options {
     bool trace_full;
 } bios_options;
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try '" PROG " --help')\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
-/* A RAM size: digits with an optional K/M/G suffix (binary units); bare numbers are MiB. */
-static bool parse_mem_size(const char *text, uint64_t *size)
-{
-    if (!text[0] || text[0] < '0' || text[0] > '9') return false;
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno == ERANGE) return false;
-    unsigned shift;
-    switch (*end) {
-    case '\0':
-    case 'M':
-    case 'm': shift = 20; break;
-    case 'K':
-    case 'k': shift = 10; break;
-    case 'G':
-    case 'g': shift = 30; break;
-    default: return false;
-    }
-    if (*end && end[1]) return false;
-    if (value > (UINT64_MAX >> shift)) return false;
-    *size = (uint64_t)value << shift;
-    return true;
-}
-
-static bool parse_count(const char *text, uint64_t *count)
-{
-    if (!text[0] || text[0] < '0' || text[0] > '9') return false;
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno == ERANGE || *end || value == 0) return false;
-    *count = value;
-    return true;
-}
+#define usage_error(...) cli_usage_error(PROG, __VA_ARGS__)
 
 /* Fills opts; returns -1 to go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, bios_options *opts)
@@ -141,11 +97,11 @@ static int parse_options(int argc, char **argv, bios_options *opts)
         switch (c) {
         case 'l': opts->load_specs[opts->nloads++] = optarg; break;
         case 'm':
-            if (!parse_mem_size(optarg, &opts->ram_size) || !machine_ram_size_valid(opts->ram_size))
+            if (!cli_parse_size(optarg, &opts->ram_size) || !machine_ram_size_valid(opts->ram_size))
                 return usage_error("bad --mem '%s': expected 32M..64G in multiples of 4K", optarg);
             break;
         case 'n':
-            if (!parse_count(optarg, &opts->max_insns))
+            if (!cli_parse_count(optarg, &opts->max_insns))
                 return usage_error("bad --max-insns '%s': expected a positive count", optarg);
             break;
         case 't': opts->trace = optarg; break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_parse.h"
 #include "observe/trace_diff.h"
 
 #define PROG "hcallsim tracediff"
@@ -33,16 +34,7 @@ static const char usage_text[] =
     "Exit status: 0 equivalent, 1 the traces diverge (one being shorter included), 64 bad\n"
     "command line, 65 a file is empty, truncated or not a trace, 66 a file cannot be read.\n";
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try '" PROG " --help')\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(PROG, __VA_ARGS__)
 
 static bool parse_context(const char *text, unsigned *out)
 {
