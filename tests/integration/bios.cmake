@@ -109,6 +109,11 @@ hcallsim_bios_test(hello_loaded_file 0
                    -DEXPECTED=${BIOS_IMAGE_SRC}/bios_hello.expected)
 hcallsim_bios_test(budget 67 "${HELLO} --max-insns 25"
                    "-DSTDERR_REGEX=--max-insns 25 spent.*PC 0x[0-9a-f]+")
+# --symbols: the image's ELF twin names the PC where the budget ran out.
+hcallsim_bios_test(budget_symbols 67 "${HELLO} --symbols ${BIOS_IMAGE_DIR}/bios_hello.elf --max-insns 25"
+                   "-DSTDERR_REGEX=--max-insns 25 spent.*PC 0x[0-9a-f]+ \\([A-Za-z_][A-Za-z0-9_]*(\\+0x[0-9a-f]+)?\\)")
+hcallsim_bios_test(symbols_missing 66 "${HELLO} --symbols ${BIOS_IMAGE_DIR}/no-such.elf")
+hcallsim_bios_test(symbols_not_elf 65 "${HELLO} --symbols ${HELLO}")
 hcallsim_bios_test(checkstop 68 "${BIOS_IMAGE_DIR}/bios_checkstop.bin --max-insns 1000000"
                    "-DSTDERR_REGEX=^hcallsim bios: checkstop")
 hcallsim_bios_test(help 0 "--help" "-DSTDERR_REGEX=^$")

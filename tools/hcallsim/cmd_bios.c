@@ -13,9 +13,11 @@
 #include "cli.h"
 #include "cli_parse.h"
 #include "cpu/cpu.h"
+#include "loader/elf_loader.h"
 #include "loader/fdt.h"
 #include "loader/loader.h"
 #include "loader/raw_loader.h"
+#include "loader/symtab.h"
 #include "observe/trace.h"
 #include "platform/machine.h"
 
@@ -23,7 +25,7 @@
 
 static const char usage_text[] =
     "usage: hcallsim bios IMAGE [--load FILE@ADDR]... [--mem SIZE] [--max-insns N]\n"
-    "                     [--trace FILE [--trace-full]]\n"
+    "                     [--trace FILE [--trace-full]] [--symbols ELF]\n"
     "\n"
     "Boots a raw big-endian image on the emulated powernv8 machine exactly as\n"
     "  qemu-system-ppc64 -M powernv8 -bios IMAGE \\\n"
@@ -43,6 +45,8 @@ static const char usage_text[] =
     "                    stdout, a .gz name is compressed); compare it with a QEMU log using\n"
     "                    'hcallsim tracediff'\n"
     "  --trace-full      every register in every trace record (default: those that changed)\n"
+    "  --symbols ELF     name PCs with the symbols of ELF (the image's unstripped twin, e.g.\n"
+    "                    hv.elf for hv.bin) in the --max-insns message and the trace\n"
     "  --help            this text\n"
     "\n"
     "Exit status: 0 the image stopped the machine through the BMC, 64 bad command line\n"
@@ -67,6 +71,7 @@ typedef struct bios_options {
     uint64_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *trace;  /* --trace FILE, or NULL */
+    const char *symbols; /* --symbols ELF, or NULL */
     bool trace_full;
 } bios_options;
 
@@ -81,6 +86,7 @@ static int parse_options(int argc, char **argv, bios_options *opts)
         {"max-insns", required_argument, NULL, 'n'},
         {"trace", required_argument, NULL, 't'},
         {"trace-full", no_argument, NULL, 'T'},
+        {"symbols", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,6 +110,7 @@ static int parse_options(int argc, char **argv, bios_options *opts)
             if (!cli_parse_count(optarg, &opts->max_insns))
                 return usage_error("bad --max-insns '%s': expected a positive count", optarg);
             break;
+        case 's': opts->symbols = optarg; break;
         case 't': opts->trace = optarg; break;
         case 'T': opts->trace_full = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -201,6 +208,28 @@ static int load_machine(machine *m, const raw_blob *blobs, size_t n)
     return -1;
 }
 
+/* Symbols of --symbols ELF, read by loading it into a scratch copy of the address space (so the
+ * loader validates it exactly as it would an image, and nothing touches the machine).  Real-mode
+ * addresses ignore the top four bits, as in hypervisor real mode. */
+static int load_symbols(const char *path, uint64_t ram_size, symtab **out)
+{
+    *out = symtab_new("image", 0x0fffffffffffffffull);
+    uint8_t *scratch = calloc(1, ram_size); /* lazily backed: only the loaded pages are touched */
+    if (!*out || !scratch) {
+        free(scratch);
+        return loader_failure(LOADER_ERR_NOMEM, "out of memory");
+    }
+    elf_load_params p;
+    elf_load_params_init(&p, scratch, ram_size);
+    p.addr_mask = 0x0fffffffffffffffull;
+    p.symbols = *out;
+    elf_load_result r;
+    char err[512];
+    loader_error e = elf_load_file(path, &p, &r, err, sizeof(err));
+    free(scratch);
+    return e == LOADER_OK ? -1 : loader_failure(e, err);
+}
+
 /* The CPU's own account names the instruction; without one, name the PC. */
 static void report_stop(const char *what, const char *detail, uint64_t pc)
 {
@@ -211,7 +240,7 @@ static void report_stop(const char *what, const char *detail, uint64_t pc)
 }
 
 /* Runs to the end (traced when trace is not NULL) and reports how it ended. */
-static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace)
+static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace, const symtab *symbols)
 {
     ppc_cpu *cpu = machine_cpu(m);
     const uint64_t chunk = 1ull << 24;
@@ -227,12 +256,18 @@ static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace)
     uint64_t pc = cpu_get_nip(cpu);
     switch (why) {
     case CPU_EXIT_STOP: return EXIT_OK;
-    case CPU_EXIT_BUDGET:
+    case CPU_EXIT_BUDGET: {
+        char sym[160] = "";
+        if (symbols && symtab_format(symbols, pc, sym + 2, sizeof(sym) - 3)) {
+            sym[0] = ' ', sym[1] = '(';
+            strcat(sym, ")");
+        }
         fprintf(stderr,
                 PROG ": --max-insns %" PRIu64 " spent before the machine stopped; PC 0x%" PRIx64
-                     "\n",
-                max_insns, pc);
+                     "%s\n",
+                max_insns, pc, sym);
         return EXIT_BUDGET;
+    }
     case CPU_EXIT_CHECKSTOP:
         report_stop("checkstop", cpu_exit_detail(cpu), pc);
         return EXIT_CHECKSTOP;
@@ -261,17 +296,22 @@ int cmd_bios(int argc, char **argv)
         }
     }
     if (status < 0) status = load_machine(m, blobs, nblobs);
+    symtab *symbols = NULL;
+    if (status < 0 && opts.symbols) status = load_symbols(opts.symbols, opts.ram_size, &symbols);
     trace_writer *trace = NULL;
     if (status < 0 && opts.trace) {
         char err[512];
-        trace = trace_open(opts.trace, &(trace_config){.full = opts.trace_full}, err, sizeof(err));
+        trace = trace_open(opts.trace,
+                           &(trace_config){.full = opts.trace_full, .firmware = symbols}, err,
+                           sizeof(err));
         if (!trace) {
             fprintf(stderr, PROG ": %s\n", err);
             status = EXIT_NO_INPUT;
         }
     }
-    if (status < 0) status = run_machine(m, opts.max_insns, trace);
+    if (status < 0) status = run_machine(m, opts.max_insns, trace, symbols);
 
+    symtab_free(symbols);
     machine_destroy(m);
     for (size_t i = 0; blobs && i < nblobs; i++) {
         free(blobs[i].path);
