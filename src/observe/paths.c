@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cpu/insn_table.h"
+#include "cpu/timing.h"
 /* hcall numbers as the firmware and guests define them (the hv_layout include directory) */
 #include "hv/hvcall.h"
 
@@ -49,10 +50,18 @@ typedef struct sym_entry {
     bool sized; /* a function with an ELF size: C code, whose calls fold into it */
 } sym_entry;
 
+/* Cycles so far and the part of them lost per stall reason: from the cycle model when one is
+ * attached, else cpu_get_cycles() with no stalls. */
+typedef struct reading {
+    uint64_t cycles;
+    uint64_t stall[TIMING_STALL__COUNT];
+} reading;
+
 typedef struct seg_sample {
     name_id name;
     bool sized;
-    uint64_t insns, cycles;
+    uint64_t insns;
+    reading cost; /* cycles and stalls of its instructions */
 } seg_sample;
 
 typedef struct call_frame {
@@ -71,7 +80,7 @@ typedef struct open_path {
     uint64_t vector_base; /* masked NIP right after delivery */
     bool problem_state;
     uint64_t guest_pc, expected_resume;
-    uint64_t start_cycles, mark, entry_cycles;
+    reading at_start, mark, entry;
     uint64_t cia;
     seg_sample *segs;
     size_t nsegs, cap;
@@ -99,13 +108,17 @@ typedef struct kind {
     char *first_guest_symbol;
     char *label;
     hist insns, cycles, entry_cycles;
+    uint64_t stall[TIMING_STALL__COUNT], entry_stall[TIMING_STALL__COUNT]; /* totals */
     hist *seg_insns, *seg_cycles;
+    uint64_t (*seg_stall)[TIMING_STALL__COUNT]; /* totals per segment */
 } kind;
 
 struct path_profiler {
     cpu_observer observer;
     const symtab *firmware, *guest;
-    bool in_guest; /* MSR[HV]=0 after the last instruction */
+    const timing_model *timing; /* NULL: cycles are cpu_get_cycles() steps */
+    bool in_guest;              /* MSR[HV]=0 after the last instruction */
+    bool in_insn; /* between before() and after(): an interrupt now is the instruction's own */
     bool out_of_memory;
 
     char **names;
@@ -272,6 +285,34 @@ static void hist_free(hist *h)
     free(h->v);
 }
 
+/* ---- Cycle readings ------------------------------------------------------------------------ */
+
+static void read_now(const path_profiler *p, ppc_cpu *cpu, reading *out)
+{
+    if (!p->timing) {
+        *out = (reading){.cycles = cpu_get_cycles(cpu)};
+        return;
+    }
+    timing_counters c;
+    timing_read(p->timing, &c);
+    out->cycles = c.cycles;
+    memcpy(out->stall, c.stall, sizeof(out->stall));
+}
+
+/* acc += now - since */
+static void add_since(reading *acc, const reading *now, const reading *since)
+{
+    acc->cycles += now->cycles - since->cycles;
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+        acc->stall[r] += now->stall[r] - since->stall[r];
+}
+
+static void add_stalls(uint64_t *totals, const reading *r)
+{
+    for (unsigned i = 0; i < TIMING_STALL__COUNT; i++)
+        totals[i] += r->stall[i];
+}
+
 /* ---- Symbols -------------------------------------------------------------------------------- */
 
 /* The firmware symbol at a (masked) instruction address, cached. */
@@ -408,14 +449,17 @@ static kind *add_kind(path_profiler *p, const kind *key)
     k->seg_names = malloc(n * sizeof(*k->seg_names));
     k->seg_insns = calloc(n, sizeof(hist));
     k->seg_cycles = calloc(n, sizeof(hist));
+    k->seg_stall = calloc(n, sizeof(*k->seg_stall));
     k->label = make_label(k);
     char where[128] = "";
     if (p->guest) symtab_format(p->guest, p->path.guest_pc, where, sizeof(where));
     k->first_guest_symbol = strdup(where);
-    if (!k->seg_names || !k->seg_insns || !k->seg_cycles || !k->label || !k->first_guest_symbol) {
+    if (!k->seg_names || !k->seg_insns || !k->seg_cycles || !k->seg_stall || !k->label ||
+        !k->first_guest_symbol) {
         free(k->seg_names);
         free(k->seg_insns);
         free(k->seg_cycles);
+        free(k->seg_stall);
         free(k->label);
         free(k->first_guest_symbol);
         return NULL;
@@ -432,14 +476,18 @@ static void record_path(path_profiler *p, kind *k)
     uint64_t insns = 0, cycles = 0;
     bool ok = true;
     for (size_t i = 0; i < o->nsegs; i++) {
-        insns += o->segs[i].insns;
-        cycles += o->segs[i].cycles;
-        ok &= hist_add(&k->seg_insns[i], o->segs[i].insns);
-        ok &= hist_add(&k->seg_cycles[i], o->segs[i].cycles);
+        const seg_sample *seg = &o->segs[i];
+        insns += seg->insns;
+        cycles += seg->cost.cycles;
+        ok &= hist_add(&k->seg_insns[i], seg->insns);
+        ok &= hist_add(&k->seg_cycles[i], seg->cost.cycles);
+        add_stalls(k->seg_stall[i], &seg->cost);
+        add_stalls(k->stall, &seg->cost);
     }
     ok &= hist_add(&k->insns, insns);
     ok &= hist_add(&k->cycles, cycles);
-    ok &= hist_add(&k->entry_cycles, o->entry_cycles);
+    ok &= hist_add(&k->entry_cycles, o->entry.cycles);
+    add_stalls(k->entry_stall, &o->entry);
     if (!ok) p->out_of_memory = true;
     k->count++;
     p->total++;
@@ -497,7 +545,15 @@ static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t
     o->vector = vector;
     o->vector_base = cpu_get_nip(cpu) & REAL_ADDR_MASK;
     o->expected_resume = saved_pc;
-    o->start_cycles = cpu_get_cycles(cpu);
+    read_now(p, cpu, &o->at_start);
+    if (p->timing && !p->in_insn) {
+        /* The model (ahead of us) has already charged this interrupt, outside any instruction:
+         * take its charge back so that the entry includes the delivery. */
+        const timing_insn_info *delivery = timing_last_insn(p->timing);
+        o->at_start.cycles = delivery->fetch_cycle;
+        for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+            o->at_start.stall[r] -= delivery->stall[r];
+    }
     if (vector == 0xc00) {
         /* A system call that set MSR[HV] from guest state can only be sc LEV=1.  SRR0 is the
          * instruction after it and SRR1 the guest's MSR. */
@@ -517,11 +573,12 @@ static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     path_profiler *p = ctx;
     open_path *o = &p->path;
+    p->in_insn = true;
     if (!o->active) return;
     if (o->entry_open) {
-        uint64_t now = cpu_get_cycles(cpu);
-        o->entry_cycles = now - o->start_cycles;
-        o->mark = now;
+        read_now(p, cpu, &o->mark);
+        o->entry = (reading){0};
+        add_since(&o->entry, &o->mark, &o->at_start);
         o->entry_open = false;
     }
     o->cia = cpu_get_nip(cpu) & REAL_ADDR_MASK;
@@ -568,16 +625,18 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
     path_profiler *p = ctx;
     open_path *o = &p->path;
     uint64_t msr = cpu_get_msr(cpu);
+    p->in_insn = false;
     if (!o->active || o->entry_open) {
         /* the guest's own instruction (including the sc 1 that just opened a path) */
         p->in_guest = !(msr & MSR_HV);
         return;
     }
-    uint64_t now = cpu_get_cycles(cpu);
+    reading now;
+    read_now(p, cpu, &now);
     if (o->nsegs) {
         seg_sample *s = &o->segs[o->nsegs - 1];
         s->insns++;
-        s->cycles += now - o->mark;
+        add_since(&s->cost, &now, &o->mark);
     }
     o->mark = now;
     uint64_t nip = cpu_get_nip(cpu);
@@ -648,6 +707,7 @@ void paths_destroy(path_profiler *p)
             hist_free(&k->seg_insns[j]);
             hist_free(&k->seg_cycles[j]);
         }
+        free(k->seg_stall);
         hist_free(&k->insns);
         hist_free(&k->cycles);
         hist_free(&k->entry_cycles);
@@ -668,6 +728,16 @@ void paths_destroy(path_profiler *p)
 const cpu_observer *paths_observer(path_profiler *p)
 {
     return &p->observer;
+}
+
+void paths_set_timing(path_profiler *p, const timing_model *model)
+{
+    p->timing = model;
+}
+
+const timing_model *paths_get_timing(const path_profiler *p)
+{
+    return p->timing;
 }
 
 void paths_finish(path_profiler *p)
@@ -712,6 +782,8 @@ bool paths_get_kind(const path_profiler *p, size_t i, path_kind_info *out)
         .entry_cycles = hist_stat(&k->entry_cycles),
         .segment_count = k->nsegs,
     };
+    memcpy(out->stall, k->stall, sizeof(out->stall));
+    memcpy(out->entry_stall, k->entry_stall, sizeof(out->entry_stall));
     return true;
 }
 
@@ -722,6 +794,7 @@ bool paths_get_segment(const path_profiler *p, size_t kind_index, size_t j, path
     *out = (path_segment_info){.name = name_of(p, k->seg_names[j]),
                                .insns = hist_stat(&k->seg_insns[j]),
                                .cycles = hist_stat(&k->seg_cycles[j])};
+    memcpy(out->stall, k->seg_stall[j], sizeof(out->stall));
     return true;
 }
 
@@ -732,28 +805,97 @@ static void print_row(FILE *out, int width, const char *name, path_stat s)
     fputc('\n', out);
 }
 
+/* Cycles per instruction over all occurrences. */
+static double cpi(path_stat cycles, path_stat insns)
+{
+    return insns.total ? (double)cycles.total / (double)insns.total : 0.0;
+}
+
+/* A row of the timed table: insns, cycles and CPI, then the ranges that vary. */
+static void print_timed_row(FILE *out, int width, const char *name, path_stat insns,
+                            path_stat cycles)
+{
+    fprintf(out, "    %-*s %7" PRIu64 " %8" PRIu64 " %6.2f", width, name, insns.median,
+            cycles.median, cpi(cycles, insns));
+    const char *sep = "   ";
+    if (cycles.min != cycles.max) {
+        fprintf(out, "%scycles %" PRIu64 "..%" PRIu64, sep, cycles.min, cycles.max);
+        sep = ", ";
+    }
+    if (insns.min != insns.max)
+        fprintf(out, "%sinsns %" PRIu64 "..%" PRIu64, sep, insns.min, insns.max);
+    fputc('\n', out);
+}
+
+/* "dependency 120, context-sync 300" for the non-zero reasons; "none" if all are 0. */
+static void print_stalls(FILE *out, const uint64_t *stall)
+{
+    const char *sep = "";
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++) {
+        if (!stall[r]) continue;
+        fprintf(out, "%s%s %" PRIu64, sep, timing_stall_name((timing_stall)r), stall[r]);
+        sep = ", ";
+    }
+    if (!*sep) fputs("none", out);
+}
+
+static void print_kind(const path_profiler *p, size_t i, FILE *out)
+{
+    path_kind_info k;
+    if (!paths_get_kind(p, i, &k)) return;
+    fprintf(out, "\n  %s   x%" PRIu64 "\n", k.label, k.count);
+    int width = 20;
+    for (size_t j = 0; j < k.segment_count; j++) {
+        int len = (int)strlen(name_of(p, p->kinds[i].seg_names[j]));
+        if (len > width) width = len;
+    }
+    if (p->timing) fprintf(out, "    %-*s %7s %8s %6s\n", width, "", "insns", "cycles", "CPI");
+    for (size_t j = 0; j < k.segment_count; j++) {
+        path_segment_info s;
+        if (!paths_get_segment(p, i, j, &s)) continue;
+        if (p->timing)
+            print_timed_row(out, width, s.name, s.insns, s.cycles);
+        else
+            print_row(out, width, s.name, s.insns);
+    }
+    if (!p->timing) {
+        print_row(out, width, "total", k.insns);
+        return;
+    }
+    print_timed_row(out, width, "total", k.insns, k.cycles);
+    char entry[32];
+    if (k.start == PATH_START_HCALL)
+        snprintf(entry, sizeof(entry), "entry (sc 1)");
+    else
+        snprintf(entry, sizeof(entry), "entry (0x%x)", k.vector);
+    fprintf(out, "    %-*s %7s %8" PRIu64 "          not in the total", width, entry, "",
+            k.entry_cycles.median);
+    if (k.entry_cycles.min != k.entry_cycles.max)
+        fprintf(out, "; %" PRIu64 "..%" PRIu64, k.entry_cycles.min, k.entry_cycles.max);
+    fputc('\n', out);
+    char all[48] = "";
+    if (k.count > 1) snprintf(all, sizeof(all), " (all %" PRIu64 ")", k.count);
+    fprintf(out, "    stalls%s: ", all);
+    print_stalls(out, k.stall);
+    fprintf(out, " of %" PRIu64 " cycles\n    entry stalls%s: ", k.cycles.total, all);
+    print_stalls(out, k.entry_stall);
+    fprintf(out, " of %" PRIu64 " cycles\n", k.entry_cycles.total);
+}
+
 void paths_print_summary(path_profiler *p, FILE *out)
 {
     paths_finish(p);
-    fprintf(out,
-            "hcall paths: %" PRIu64 " in %zu kinds (firmware instructions per segment; median "
-            "[min..max] when they vary)\n",
-            p->total, p->nkinds);
-    for (size_t i = 0; i < p->nkinds; i++) {
-        path_kind_info k;
-        if (!paths_get_kind(p, i, &k)) continue;
-        fprintf(out, "\n  %s   x%" PRIu64 "\n", k.label, k.count);
-        int width = 20;
-        for (size_t j = 0; j < k.segment_count; j++) {
-            int len = (int)strlen(name_of(p, p->kinds[i].seg_names[j]));
-            if (len > width) width = len;
-        }
-        for (size_t j = 0; j < k.segment_count; j++) {
-            path_segment_info s;
-            if (!paths_get_segment(p, i, j, &s)) continue;
-            print_row(out, width, s.name, s.insns);
-        }
-        print_row(out, width, "total", k.insns);
-    }
+    if (p->timing)
+        fprintf(out,
+                "hcall paths: %" PRIu64 " in %zu kinds, cycle model %s (per segment: firmware "
+                "instructions, cycles, CPI; median, with min..max when they vary)\n",
+                p->total, p->nkinds, timing_get_profile(p->timing)->name);
+    else
+        fprintf(out,
+                "hcall paths: %" PRIu64 " in %zu kinds (firmware instructions per segment; median "
+                "[min..max] when they vary)\n",
+                p->total, p->nkinds);
+    for (size_t i = 0; i < p->nkinds; i++)
+        print_kind(p, i, out);
     if (p->out_of_memory) fprintf(out, "\n  (out of memory: some paths were not recorded)\n");
 }

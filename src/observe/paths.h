@@ -11,11 +11,18 @@
  *
  * Use:
  *     path_profiler *paths = paths_create(firmware_symbols, guest_symbols);
+ *     fanout_add(&fanout, timing_observer(model));  (optional: the cycle model, always first)
+ *     paths_set_timing(paths, model);
  *     fanout_add(&fanout, paths_observer(paths));   (or cpu_run_observed(cpu, n, observer))
  *     ... run ...
  *     paths_print_summary(paths, stdout);
  *     paths_destroy(paths);
  * The symbol tables must outlive the run (not the reports: names are copied).
+ *
+ * Cycles: with a cycle model attached (paths_set_timing) every cycle figure is the model's, read
+ * with timing_read() at instruction boundaries, and each comes with the cycles lost per stall
+ * reason (timing_stall); without one they are cpu_get_cycles() steps (one per instruction) and
+ * the stalls are 0.
  */
 #ifndef HCALLSIM_OBSERVE_PATHS_H
 #define HCALLSIM_OBSERVE_PATHS_H
@@ -26,6 +33,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "cpu/timing.h"
 #include "loader/symtab.h"
 
 /* How a path left the guest. */
@@ -56,7 +64,8 @@ typedef struct path_stat {
 typedef struct path_segment_info {
     const char *name; /* firmware symbol, or "vector_0xNNN" for an unlabelled vector prolog */
     path_stat insns;
-    path_stat cycles; /* cpu_get_cycles() deltas (the cycle model makes them real) */
+    path_stat cycles;                    /* the model's cycles (or cpu_get_cycles() steps) */
+    uint64_t stall[TIMING_STALL__COUNT]; /* cycles lost per reason, summed over occurrences */
 } path_segment_info;
 
 /* One kind: same start, hcall number or vector, outcome, end and segment sequence. */
@@ -76,8 +85,10 @@ typedef struct path_kind_info {
     uint64_t first_guest_pc;        /* of the sc 1 (or the interrupted instruction) */
     const char *first_guest_symbol; /* "plpar_hcall_norets+0x14", or "" */
     path_stat insns;                /* firmware instructions per occurrence */
-    path_stat cycles;               /* their cycles */
-    path_stat entry_cycles;         /* the sc 1 (or the interrupt delivery) itself */
+    path_stat cycles;               /* their cycles: the sum of the segments' */
+    path_stat entry_cycles;         /* the sc 1 (or the interrupt delivery) itself: not in cycles */
+    uint64_t stall[TIMING_STALL__COUNT];       /* of cycles, per reason, over all occurrences */
+    uint64_t entry_stall[TIMING_STALL__COUNT]; /* of entry_cycles, likewise */
     size_t segment_count;
 } path_kind_info;
 
@@ -91,12 +102,19 @@ void paths_destroy(path_profiler *p);
 /* The observer to attach; valid until paths_destroy(). */
 const cpu_observer *paths_observer(path_profiler *p);
 
+/* Takes cycles and stalls from this cycle model (NULL: cpu_get_cycles()).  Call before the run;
+ * the model's observer must run before the profiler's (add it to the fan-out first), because
+ * the model charges an instruction in its `after` hook.  The model must outlive the run. */
+void paths_set_timing(path_profiler *p, const timing_model *model);
+const timing_model *paths_get_timing(const path_profiler *p);
+
 /* Records a path still open (the run stopped inside it) with returned = false.  Called by
  * paths_print_summary(); call it before reading kinds when the run may have stopped mid-path. */
 void paths_finish(path_profiler *p);
 
 /* For each kind, in order of first occurrence: its label and count, then instructions per
- * segment and the total (median, with [min..max] when they differ). */
+ * segment and the total (median, with [min..max] when they differ).  With a cycle model the rows
+ * have columns insns, cycles and CPI, and each kind ends with its entry and its stalls. */
 void paths_print_summary(path_profiler *p, FILE *out);
 
 /* Completed paths and distinct kinds so far. */

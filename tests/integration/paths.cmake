@@ -8,3 +8,8 @@ if(TARGET test_paths AND TARGET hv_layout)
   add_dependencies(test_paths hv_firmware guests)
   set_tests_properties(test_paths PROPERTIES LABELS "unit;firmware;paths")
 endif()
+# With the cycle model the test also parses the JSON report with cJSON.
+if(TARGET test_paths)
+  pkg_check_modules(PATHS_TEST_CJSON REQUIRED IMPORTED_TARGET libcjson)
+  target_link_libraries(test_paths PRIVATE PkgConfig::PATHS_TEST_CJSON)
+endif()

@@ -4,7 +4,12 @@
  * Expected instruction counts are not what a run printed: each is computed from the firmware
  * image itself (straight-line spans between the symbols and the branches that leave them) and
  * checked against the seed's numbers in shared/reference/kvm-hcall-path.md (vector 0xc00 9 + 8,
- * kvmppc_interrupt 54, hcall_try_real_mode 15 + 7, fast_guest_return 27). */
+ * kvmppc_interrupt 54, hcall_try_real_mode 15 + 7, fast_guest_return 27).
+ *
+ * With the cycle model attached (the last tests): cycles per segment add up, a separate probe that
+ * reads the model at the sc 1 and at the hrfid agrees with the profiler, the three profiles give
+ * different figures, and the reports (JSON parsed with cJSON, folded stacks, Kanata log) are
+ * consistent with the profiler. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
 #include <cmocka.h>
 
 #include "hv/layout.h"
@@ -33,7 +39,9 @@
 #include "loader/elf_loader.h"
 #include "loader/raw_loader.h"
 #include "loader/symtab.h"
+#include "observe/fanout.h"
 #include "observe/paths.h"
+#include "observe/report.h"
 #include "platform/machine.h"
 
 #if !defined(HV_ELF_PATH) || !defined(GUEST_DIR) || !defined(GUEST_DTB_PATH) ||                    \
@@ -53,9 +61,19 @@
 #define SEED_TRY_AFTER_CALL  7
 #define SEED_FAST_RETURN     27
 
+/* Reads the model at the sc 1 of every H_PUT_TCE and after the instruction that returns to the
+ * guest: the round trip the profiler splits into entry + segments, measured independently. */
+typedef struct round_trip_probe {
+    cpu_observer observer;
+    const timing_model *model;
+    bool from_guest, open;
+    uint64_t start, cycles, count;
+} round_trip_probe;
+
 typedef struct guest_run {
     machine *m;
     symtab *fw, *guest;
+    timing_model *model; /* NULL: no cycle model */
     path_profiler *paths;
     char *console;
     size_t console_len;
@@ -92,8 +110,10 @@ static void load_raw(guest_run *r, const char *path, uint64_t addr)
         fail_msg("%s", err);
 }
 
-/* Boots hv.elf with GUEST_DIR/<name>.elf to power-off (or the budget) under the profiler. */
-static guest_run *run_guest(const char *name)
+/* Boots hv.elf with GUEST_DIR/<name>.elf to power-off (or the budget) under the profiler, after
+ * the cycle model when profile is not NULL, then the probe and the pipeline log if given. */
+static guest_run *run_guest_with(const char *name, const char *profile, round_trip_probe *probe,
+                                 FILE *kanata, uint64_t kanata_limit)
 {
     guest_run *r = calloc(1, sizeof(*r));
     assert_non_null(r);
@@ -131,19 +151,51 @@ static guest_run *run_guest(const char *name)
 
     r->paths = paths_create(r->fw, r->guest);
     assert_non_null(r->paths);
+    observer_fanout fan;
+    fanout_init(&fan);
+    if (profile) {
+        timing_profile prof;
+        assert_true(timing_load_profile(profile, &prof, err, sizeof(err)));
+        r->model = timing_create(&prof);
+        assert_non_null(r->model);
+        fanout_add(&fan, timing_observer(r->model));
+        paths_set_timing(r->paths, r->model);
+    }
+    fanout_add(&fan, paths_observer(r->paths));
+    if (probe) {
+        probe->model = r->model;
+        fanout_add(&fan, &probe->observer);
+    }
+    pipeview *view = NULL;
+    if (kanata) {
+        view =
+            pipeview_create(kanata, &(pipeview_config){.model = r->model, .limit = kanata_limit});
+        assert_non_null(view);
+        fanout_add(&fan, pipeview_observer(view));
+    }
     machine_reset(r->m);
     ppc_cpu *cpu = machine_cpu(r->m);
     do
-        r->why = cpu_run_observed(cpu, 1u << 20, paths_observer(r->paths));
+        r->why = cpu_run_observed(cpu, 1u << 20, &fan.self);
     while (r->why == CPU_EXIT_BUDGET && cpu_get_insns(cpu) < RUN_BUDGET);
     paths_finish(r->paths);
+    if (view) {
+        assert_true(pipeview_finish(view));
+        pipeview_destroy(view);
+    }
     fclose(console);
     return r;
+}
+
+static guest_run *run_guest(const char *name)
+{
+    return run_guest_with(name, NULL, NULL, NULL, 0);
 }
 
 static void free_run(guest_run *r)
 {
     paths_destroy(r->paths);
+    timing_destroy(r->model);
     symtab_free(r->fw);
     symtab_free(r->guest);
     machine_destroy(r->m);
@@ -549,6 +601,377 @@ static void test_summary_format(void **state)
     free_run(r);
 }
 
+/* ---- With the cycle model -------------------------------------------------------------------- */
+
+static void probe_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    round_trip_probe *p = ctx;
+    p->from_guest = !(cpu_get_msr(cpu) & MSR_HV);
+}
+
+static void probe_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
+{
+    round_trip_probe *p = ctx;
+    /* the model has not charged the sc yet: this reading is before it */
+    if (!p->open && p->from_guest && vector == 0xc00 && (cpu_get_msr(cpu) & MSR_HV) &&
+        cpu_get_gpr(cpu, 3) == H_PUT_TCE) {
+        p->open = true;
+        p->start = timing_cycles(p->model);
+    }
+}
+
+static void probe_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    round_trip_probe *p = ctx;
+    if (p->open && !p->from_guest && !(cpu_get_msr(cpu) & MSR_HV)) {
+        p->cycles += timing_cycles(p->model) - p->start;
+        p->count++;
+        p->open = false;
+    }
+}
+
+static round_trip_probe new_probe(void)
+{
+    round_trip_probe p = {0};
+    p.observer = (cpu_observer){
+        .ctx = NULL, .before = probe_before, .after = probe_after, .interrupt = probe_interrupt};
+    return p;
+}
+
+static uint64_t stall_sum(const uint64_t *stall)
+{
+    uint64_t sum = 0;
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+        sum += stall[r];
+    return sum;
+}
+
+/* Segments add up to their path, stalls to no more than the cycles, for every kind. */
+static void assert_cycle_books(const path_profiler *p)
+{
+    for (size_t i = 0; i < paths_kind_count(p); i++) {
+        path_kind_info k;
+        assert_true(paths_get_kind(p, i, &k));
+        uint64_t cycles = 0, stall[TIMING_STALL__COUNT] = {0};
+        for (size_t j = 0; j < k.segment_count; j++) {
+            path_segment_info s;
+            assert_true(paths_get_segment(p, i, j, &s));
+            cycles += s.cycles.total;
+            for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+                stall[r] += s.stall[r];
+            if (stall_sum(s.stall) > s.cycles.total)
+                fail_msg("%s: %s stalls exceed its cycles", k.label, s.name);
+            assert_true(s.cycles.min <= s.cycles.median && s.cycles.median <= s.cycles.max);
+        }
+        assert_int_equal(cycles, k.cycles.total);
+        assert_memory_equal(stall, k.stall, sizeof(stall));
+        assert_true(stall_sum(k.stall) <= k.cycles.total);
+        assert_true(stall_sum(k.entry_stall) <= k.entry_cycles.total);
+    }
+}
+
+static long put_tce_fast_path(const guest_run *r)
+{
+    long i = find_kind(r->paths, H_PUT_TCE, PATH_REAL_MODE);
+    if (i < 0) {
+        paths_print_summary(r->paths, stderr);
+        fail_msg("no H_PUT_TCE real-mode path");
+    }
+    return i;
+}
+
+/* tce_demo on POWER8: the profiler's entry + segments are the model's cycles from the sc 1 to the
+ * hrfid, measured by a separate probe; the context synchronisations land where they happen. */
+static void test_model_cycles_per_segment(void **state)
+{
+    round_trip_probe probe = new_probe();
+    probe.observer.ctx = &probe;
+    guest_run *r = run_guest_with("tce_demo", "power8", &probe, NULL, 0);
+    assert_clean_exit(r);
+    assert_ptr_equal(paths_get_timing(r->paths), r->model);
+    assert_cycle_books(r->paths);
+
+    path_kind_info k;
+    assert_true(paths_get_kind(r->paths, (size_t)put_tce_fast_path(r), &k));
+    assert_int_equal(probe.count, 1);
+    assert_int_equal(k.entry_cycles.total + k.cycles.total, probe.cycles);
+
+    const timing_profile *prof = timing_get_profile(r->model);
+    /* the sc 1 costs its context synchronisation (and any drain before it) */
+    assert_true(k.entry_stall[TIMING_STALL_CONTEXT_SYNC] >= prof->ctxsync[TIMING_CTXSYNC_SC]);
+    assert_true(k.cycles.total != k.insns.total);
+    size_t last = k.segment_count - 1;
+    path_segment_info s;
+    assert_true(paths_get_segment(r->paths, (size_t)put_tce_fast_path(r), last, &s));
+    assert_string_equal(s.name, "fast_guest_return");
+    assert_true(s.stall[TIMING_STALL_CONTEXT_SYNC] >= prof->ctxsync[TIMING_CTXSYNC_HRFID]);
+
+    /* every path's cycles are part of the run's */
+    timing_counters c;
+    timing_read(r->model, &c);
+    uint64_t in_paths = 0;
+    for (size_t i = 0; i < paths_kind_count(r->paths); i++) {
+        assert_true(paths_get_kind(r->paths, i, &k));
+        in_paths += k.cycles.total + k.entry_cycles.total;
+    }
+    assert_true(in_paths > 0 && in_paths <= c.cycles);
+    free_run(r);
+}
+
+static uint64_t put_tce_cycles(const char *profile, uint64_t *insns)
+{
+    guest_run *r = run_guest_with("tce_demo", profile, NULL, NULL, 0);
+    assert_clean_exit(r);
+    path_kind_info k;
+    assert_true(paths_get_kind(r->paths, (size_t)put_tce_fast_path(r), &k));
+    *insns = k.insns.total;
+    uint64_t cycles = k.cycles.total;
+    free_run(r);
+    return cycles;
+}
+
+/* Same instructions, different cores: POWER9's longer ALU, load and SPR latencies and its
+ * serialising mtspr make the path slowest (docs/cycle-model.md). */
+static void test_profiles_give_different_cycles(void **state)
+{
+    uint64_t i7, i8, i9;
+    uint64_t p7 = put_tce_cycles("power7", &i7), p8 = put_tce_cycles("power8", &i8),
+             p9 = put_tce_cycles("power9", &i9);
+    assert_int_equal(i7, i8);
+    assert_int_equal(i8, i9);
+    if (p7 == p8 || p8 == p9 || p7 == p9)
+        fail_msg("power7 %llu, power8 %llu, power9 %llu", (unsigned long long)p7,
+                 (unsigned long long)p8, (unsigned long long)p9);
+    assert_true(p9 > p8);
+}
+
+static uint64_t json_uint(const cJSON *obj, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(item)) fail_msg("no number '%s'", key);
+    return (uint64_t)item->valuedouble;
+}
+
+static const cJSON *json_get(const cJSON *obj, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!item) fail_msg("no key '%s'", key);
+    return item;
+}
+
+/* instructions/cycles stats, CPI and stall reasons of a path or segment; returns cycles.total */
+static uint64_t check_json_costs(const cJSON *o)
+{
+    static const char *const stats[] = {"instructions", "cycles"};
+    for (unsigned i = 0; i < 2; i++) {
+        const cJSON *st = json_get(o, stats[i]);
+        assert_true(json_uint(st, "min") <= json_uint(st, "median"));
+        assert_true(json_uint(st, "median") <= json_uint(st, "max"));
+        assert_true(json_uint(st, "max") <= json_uint(st, "total"));
+    }
+    uint64_t cycles = json_uint(json_get(o, "cycles"), "total");
+    uint64_t insns = json_uint(json_get(o, "instructions"), "total");
+    double cpi = json_get(o, "cpi")->valuedouble;
+    assert_true(insns > 0);
+    assert_true(cpi > 0.99 * (double)cycles / (double)insns &&
+                cpi < 1.01 * (double)cycles / (double)insns);
+    const cJSON *stall = json_get(o, "stall_cycles");
+    uint64_t stalls = 0;
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+        stalls += json_uint(stall, timing_stall_name((timing_stall)r));
+    assert_int_equal(cJSON_GetArraySize(stall), TIMING_STALL__COUNT);
+    assert_true(stalls <= cycles);
+    return cycles;
+}
+
+/* hcall_all on POWER8: the JSON report parses, has every key, and its sums hold. */
+static void test_json_report(void **state)
+{
+    guest_run *r = run_guest_with("hcall_all", "power8", NULL, NULL, 0);
+    assert_clean_exit(r);
+    char *text = NULL, err[256];
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    report_run run = {.model = r->model, .instructions = cpu_get_insns(machine_cpu(r->m))};
+    assert_true(report_write_json(out, r->paths, &run, err, sizeof(err)));
+    fclose(out);
+
+    cJSON *root = cJSON_Parse(text);
+    if (!root) fail_msg("not JSON near: %.80s", cJSON_GetErrorPtr());
+    assert_string_equal(json_get(root, "format")->valuestring, "hcallsim-paths");
+    assert_int_equal(json_uint(root, "version"), 1);
+    assert_string_equal(json_get(json_get(root, "profile"), "name")->valuestring, "power8");
+    const cJSON *totals = json_get(root, "totals");
+    timing_counters c;
+    timing_read(r->model, &c);
+    assert_int_equal(json_uint(totals, "cycles"), c.cycles);
+    assert_int_equal(json_uint(totals, "instructions"), run.instructions);
+    assert_int_equal(json_uint(totals, "paths"), paths_total(r->paths));
+    uint64_t run_stalls = 0;
+    for (unsigned i = 0; i < TIMING_STALL__COUNT; i++)
+        run_stalls += json_uint(json_get(totals, "stall_cycles"), timing_stall_name(i));
+    assert_int_equal(json_uint(totals, "dispatch_cycles") + run_stalls, c.cycles);
+
+    const cJSON *list = json_get(root, "paths");
+    assert_int_equal(cJSON_GetArraySize(list), paths_kind_count(r->paths));
+    uint64_t count = 0;
+    bool saw_fast_path = false;
+    const cJSON *path;
+    cJSON_ArrayForEach(path, list)
+    {
+        static const char *const keys[] = {
+            "name",    "hcall",    "hcall_name", "outcome",      "vector",
+            "handler", "returned", "count",      "entry_cycles", "entry_stall_cycles",
+            "segments"};
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+            json_get(path, keys[i]);
+        count += json_uint(path, "count");
+        uint64_t cycles = check_json_costs(path);
+        uint64_t seg_cycles = 0, seg_insns = 0;
+        const cJSON *seg;
+        cJSON_ArrayForEach(seg, json_get(path, "segments"))
+        {
+            assert_true(cJSON_IsString(json_get(seg, "name")));
+            seg_cycles += check_json_costs(seg);
+            seg_insns += json_uint(json_get(seg, "instructions"), "total");
+        }
+        assert_int_equal(seg_cycles, cycles);
+        assert_int_equal(seg_insns, json_uint(json_get(path, "instructions"), "total"));
+        if (strcmp(json_get(path, "name")->valuestring, "H_PUT_TCE (0x20) real-mode fast path") ==
+            0) {
+            saw_fast_path = true;
+            assert_int_equal(json_uint(path, "hcall"), H_PUT_TCE);
+            assert_string_equal(json_get(path, "hcall_name")->valuestring, "H_PUT_TCE");
+            assert_string_equal(json_get(path, "handler")->valuestring, "kvmppc_h_put_tce");
+        }
+    }
+    assert_int_equal(count, paths_total(r->paths));
+    assert_true(saw_fast_path);
+    cJSON_Delete(root);
+    free(text);
+    free_run(r);
+}
+
+/* The folded stacks sum to the paths' cycles and entries; one line per path;segment. */
+static void test_folded_stacks(void **state)
+{
+    guest_run *r = run_guest_with("hcall_all", "power8", NULL, NULL, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_true(report_write_folded(out, r->paths));
+    fclose(out);
+
+    uint64_t want = 0;
+    for (size_t i = 0; i < paths_kind_count(r->paths); i++) {
+        path_kind_info k;
+        assert_true(paths_get_kind(r->paths, i, &k));
+        want += k.cycles.total + k.entry_cycles.total;
+    }
+    uint64_t sum = 0;
+    unsigned lines = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *space = strrchr(line, ' ');
+        assert_non_null(space);
+        char *semicolon = strchr(line, ';');
+        assert_true(semicolon && semicolon < space && !strchr(semicolon + 1, ';'));
+        char *end;
+        uint64_t n = strtoull(space + 1, &end, 10);
+        assert_true(*end == '\0' && n > 0);
+        sum += n;
+        lines++;
+    }
+    assert_int_equal(sum, want);
+    assert_true(lines > 10);
+    free(text);
+
+    /* the fast path's kvmppc_interrupt line is that segment's cycles */
+    out = open_memstream(&text, &len);
+    report_write_folded(out, r->paths);
+    fclose(out);
+    long i = put_tce_fast_path(r);
+    path_segment_info s;
+    assert_true(paths_get_segment(r->paths, (size_t)i, 2, &s));
+    assert_string_equal(s.name, "kvmppc_interrupt");
+    char line[128];
+    snprintf(line, sizeof(line), "\nH_PUT_TCE (0x20) real-mode fast path;kvmppc_interrupt %llu\n",
+             (unsigned long long)s.cycles.total);
+    if (!strstr(text, line)) fail_msg("no '%s' in\n%s", line + 1, text);
+    free(text);
+    free_run(r);
+}
+
+/* The Kanata log of a real run: the header, then every instruction opened (I) once and retired
+ * (R) once, labelled, time never going back. */
+static void test_pipeview_real_run(void **state)
+{
+    enum { LIMIT = 30000 };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    guest_run *r = run_guest_with("tce_demo", "power8", NULL, out, LIMIT);
+    fclose(out);
+    assert_true(strncmp(text, "Kanata\t0004\nC=\t", 15) == 0);
+    static uint8_t opened[LIMIT], retired[LIMIT], labelled[LIMIT];
+    memset(opened, 0, sizeof(opened));
+    memset(retired, 0, sizeof(retired));
+    memset(labelled, 0, sizeof(labelled));
+    unsigned n_open = 0, n_retired = 0;
+    uint64_t last_retire = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned long long id, a, b;
+        if (line[0] == 'C' && line[1] == '\t') {
+            assert_true(strtoull(line + 2, NULL, 10) > 0);
+        } else if (sscanf(line, "I\t%llu\t%llu\t%llu", &id, &a, &b) == 3) {
+            assert_true(id < LIMIT && !opened[id]);
+            assert_int_equal(id, n_open); /* in program order */
+            opened[id] = 1;
+            n_open++;
+        } else if (sscanf(line, "L\t%llu\t%llu\t", &id, &a) == 2 && a == 0) {
+            assert_true(id < LIMIT && opened[id] && !labelled[id]);
+            assert_non_null(strstr(line, ": "));
+            labelled[id] = 1;
+        } else if (sscanf(line, "R\t%llu\t%llu\t%llu", &id, &a, &b) == 3) {
+            assert_true(id < LIMIT && opened[id] && !retired[id]);
+            assert_int_equal(a, last_retire++);
+            assert_int_equal(b, 0);
+            retired[id] = 1;
+            n_retired++;
+        }
+    }
+    assert_int_equal(n_open, LIMIT);
+    assert_int_equal(n_retired, LIMIT);
+    free(text);
+    free_run(r);
+}
+
+/* With the model the summary has insns, cycles and CPI columns, the entry and the stalls. */
+static void test_timed_summary_format(void **state)
+{
+    guest_run *r = run_guest_with("tce_demo", "power8", NULL, NULL, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    paths_print_summary(r->paths, out);
+    fclose(out);
+    assert_non_null(strstr(text, "in 4 kinds, cycle model power8 (per segment:"));
+    const char *at = strstr(text, "\n  H_PUT_TCE (0x20) real-mode fast path   x1\n"
+                                  "                           insns   cycles    CPI\n"
+                                  "    system_call_pSeries        9 ");
+    if (!at) fail_msg("summary:\n%s", text);
+    path_kind_info k;
+    assert_true(paths_get_kind(r->paths, (size_t)put_tce_fast_path(r), &k));
+    char total[128];
+    snprintf(total, sizeof(total), "    total                %7llu %8llu %6.2f\n",
+             (unsigned long long)k.insns.total, (unsigned long long)k.cycles.total,
+             (double)k.cycles.total / (double)k.insns.total);
+    if (!strstr(at, total)) fail_msg("no '%s' in:\n%s", total, at);
+    assert_non_null(strstr(at, "    entry (sc 1) "));
+    assert_non_null(strstr(at, "    stalls: "));
+    free(text);
+    free_run(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +980,12 @@ int main(void)
         cmocka_unit_test(test_hcall_all_outcomes),
         cmocka_unit_test(test_problem_state_reflection),
         cmocka_unit_test(test_summary_format),
+        cmocka_unit_test(test_model_cycles_per_segment),
+        cmocka_unit_test(test_profiles_give_different_cycles),
+        cmocka_unit_test(test_json_report),
+        cmocka_unit_test(test_folded_stacks),
+        cmocka_unit_test(test_pipeview_real_run),
+        cmocka_unit_test(test_timed_summary_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* hcallsim run: boot the hypervisor firmware on the powernv8 machine with one pseries guest in
  * its partition, run until the guest powers off, and return the guest's exit status. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -7,24 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_parse.h"
 #include "cpu/cpu.h"
+#include "cpu/timing.h"
 #include "embedded.h"
 #include "hv_system.h"
 #include "loader/fdt.h"
 #include "loader/loader.h"
+#include "observe/fanout.h"
 #include "observe/paths.h"
+#include "observe/report.h"
 
 #define PROG              "hcallsim run"
 #define GUEST_STATUS_MAX  63            /* 64.. are hcallsim's own statuses */
 #define FIRMWARE_FILE_MAX (64ull << 20) /* ELF files carry symbols beyond what they load */
 #define GUEST_FILE_MAX    (1ull << 30)
+#define DEFAULT_CPU       "power8" /* timing_builtin_profiles[0] */
+#define NO_CPU            "none"
+#define PIPEVIEW_LIMIT    100000
 
 static const char usage_text[] =
     "usage: hcallsim run [GUEST.elf] [--append ARGS] [--mem SIZE] [--max-insns N]\n"
-    "                    [--firmware FILE]\n"
+    "                    [--firmware FILE] [--cpu NAME|FILE|none] [--report FILE.json]\n"
+    "                    [--folded FILE] [--pipeview FILE [--pipeview-limit N]]\n"
     "\n"
     "Boots the hypervisor firmware (hv.elf, built into hcallsim) on the emulated powernv8\n"
     "machine, with GUEST.elf in its guest partition, and runs until the guest powers off.\n"
@@ -44,16 +53,29 @@ static const char usage_text[] =
     "  --mem SIZE        guest partition size: 32M, 64M, 128M, 256M, 1G or 16G (default 256M)\n"
     "  --max-insns N     stop after N instructions (default: no limit)\n"
     "  --firmware FILE   boot this hypervisor ELF instead of the built-in hv.elf\n"
+    "  --cpu NAME|FILE   the cycle model's profile: power7, power8 (default) or power9, or a\n"
+    "                    profile file (copy profiles/power8.ini and edit it); 'none' runs\n"
+    "                    without the model (about twice as fast, instructions only)\n"
+    "  --report FILE     write every path kind with instructions, cycles, CPI and stall\n"
+    "                    cycles per segment as JSON (docs/cycle-model.md)\n"
+    "  --folded FILE     write folded stacks 'path;segment cycles' for flame-graph tools\n"
+    "  --pipeview FILE   write a Kanata pipeline log of the first instructions (Konata viewer)\n"
+    "  --pipeview-limit N  instructions in the pipeline log (default 100000)\n"
     "  --help            this text\n"
     "\n"
-    "The console (firmware lines start with 'HV: ') goes to stdout.  RTAS get-time-of-day\n"
-    "starts from $SOURCE_DATE_EPOCH if set, else from the host clock.\n"
+    "The console (firmware lines start with 'HV: ') goes to stdout, then the table of hcall\n"
+    "paths: per path kind and segment, firmware instructions, the model's cycles and CPI.\n"
+    "RTAS get-time-of-day starts from $SOURCE_DATE_EPOCH if set, else from the host clock.\n"
+    "Report files are written whole at the end of the run (also when it stops early) or not\n"
+    "at all.\n"
     "\n"
     "Exit status: the guest's status 0..63 (a status outside 0..63 is reported as 63; a guest\n"
     "that powers off without printing one gives 0), 64 bad command line, 65 bad input (GUEST\n"
-    "or FILE not a PowerPC64 ELF, malformed, or too large for the partition), 66 a missing or\n"
-    "unreadable file, 67 --max-insns spent, 68 checkstop, 69 an unimplemented facility,\n"
-    "70 internal error or a firmware error (see its 'HV: ' lines).\n";
+    "or FILE not a PowerPC64 ELF, malformed, or too large for the partition; a --cpu profile\n"
+    "with a missing, unknown or out-of-range parameter), 66 a missing or unreadable file (or\n"
+    "a report file that cannot be created or written), 67 --max-insns spent, 68 checkstop,\n"
+    "69 an unimplemented facility, 70 internal error or a firmware error (see its 'HV: '\n"
+    "lines).\n";
 
 typedef struct run_options {
     const char *guest;    /* NULL: the embedded seed demo */
@@ -61,18 +83,13 @@ typedef struct run_options {
     const char *bootargs;
     uint64_t partition_size;
     uint64_t max_insns; /* 0: no limit */
+    const char *cpu;    /* profile name or file; NULL: no cycle model */
+    const char *report, *folded, *pipeview;
+    uint64_t pipeview_limit;
+    bool pipeview_limit_set;
 } run_options;
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (try '" PROG " --help')\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error(PROG, __VA_ARGS__)
 
 /* Fills opts; returns -1 to go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, run_options *opts)
@@ -82,10 +99,17 @@ static int parse_options(int argc, char **argv, run_options *opts)
         {"mem", required_argument, NULL, 'm'},
         {"max-insns", required_argument, NULL, 'n'},
         {"firmware", required_argument, NULL, 'f'},
+        {"cpu", required_argument, NULL, 'c'},
+        {"report", required_argument, NULL, 'r'},
+        {"folded", required_argument, NULL, 'F'},
+        {"pipeview", required_argument, NULL, 'p'},
+        {"pipeview-limit", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *opts = (run_options){.partition_size = HV_SYSTEM_DEFAULT_SIZE};
+    *opts = (run_options){.partition_size = HV_SYSTEM_DEFAULT_SIZE,
+                          .cpu = DEFAULT_CPU,
+                          .pipeview_limit = PIPEVIEW_LIMIT};
     opterr = 0;
     optind = 1;
     int c;
@@ -108,6 +132,15 @@ static int parse_options(int argc, char **argv, run_options *opts)
                 return usage_error("bad --max-insns '%s': expected a positive count", optarg);
             break;
         case 'f': opts->firmware = optarg; break;
+        case 'c': opts->cpu = strcmp(optarg, NO_CPU) == 0 ? NULL : optarg; break;
+        case 'r': opts->report = optarg; break;
+        case 'F': opts->folded = optarg; break;
+        case 'p': opts->pipeview = optarg; break;
+        case 'P':
+            if (!cli_parse_count(optarg, &opts->pipeview_limit))
+                return usage_error("bad --pipeview-limit '%s': expected a positive count", optarg);
+            opts->pipeview_limit_set = true;
+            break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -115,7 +148,22 @@ static int parse_options(int argc, char **argv, run_options *opts)
     }
     if (argc - optind > 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
     if (optind < argc) opts->guest = argv[optind];
+    if (opts->pipeview_limit_set && !opts->pipeview)
+        return usage_error("--pipeview-limit needs --pipeview FILE");
+    if (!opts->cpu && (opts->report || opts->folded || opts->pipeview))
+        return usage_error("--report, --folded and --pipeview need the cycle model (not --cpu "
+                           "none)");
     return -1;
+}
+
+/* The profile --cpu names; -1 or an exit status (65 a bad profile, 66 an unreadable file). */
+static int load_profile(const char *name, timing_profile *profile)
+{
+    char err[512];
+    if (timing_load_profile(name, profile, err, sizeof(err))) return -1;
+    fprintf(stderr, PROG ": %s\n", err);
+    bool unreadable = !timing_builtin_profile_text(name) && access(name, R_OK) != 0;
+    return unreadable ? EXIT_NO_INPUT : EXIT_BAD_INPUT;
 }
 
 static int loader_failure(loader_error e, const char *message)
@@ -188,25 +236,10 @@ static int guest_status(const hv_system *s)
     return (int)x.status;
 }
 
-/* Runs with the path profiler attached and prints its summary after the console output. */
-static int run_system(const hv_system *s, uint64_t max_insns)
+/* How the run ended, as an exit status (with the message). */
+static int run_status(const hv_system *s, cpu_exit why, uint64_t max_insns)
 {
     ppc_cpu *cpu = machine_cpu(s->m);
-    path_profiler *paths = paths_create(s->firmware_symbols, s->guest_symbols);
-    if (!paths) {
-        fprintf(stderr, PROG ": out of memory\n");
-        return EXIT_INTERNAL;
-    }
-    const uint64_t chunk = 1ull << 24;
-    cpu_exit why;
-    do {
-        uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
-        why = cpu_run_observed(cpu, left < chunk ? left : chunk, paths_observer(paths));
-    } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
-    paths_print_summary(paths, stdout);
-    paths_destroy(paths);
-    fflush(stdout);
-
     switch (why) {
     case CPU_EXIT_STOP: return guest_status(s);
     case CPU_EXIT_BUDGET: {
@@ -226,6 +259,114 @@ static int run_system(const hv_system *s, uint64_t max_insns)
     return EXIT_INTERNAL;
 }
 
+/* The report files, created (as temporaries) before the run so that an unwritable one stops
+ * it before it starts. */
+enum { OUT_REPORT, OUT_FOLDED, OUT_PIPEVIEW, OUT_COUNT };
+typedef struct run_outputs {
+    report_file file[OUT_COUNT];
+    const char *path[OUT_COUNT]; /* NULL: not asked for */
+} run_outputs;
+
+static void discard_outputs(run_outputs *o)
+{
+    for (unsigned i = 0; i < OUT_COUNT; i++)
+        report_file_discard(&o->file[i]);
+}
+
+/* -1 or EXIT_NO_INPUT (nothing left behind). */
+static int open_outputs(const run_options *opts, run_outputs *o)
+{
+    *o = (run_outputs){.path = {opts->report, opts->folded, opts->pipeview}};
+    for (unsigned i = 0; i < OUT_COUNT; i++) {
+        char err[512];
+        if (!o->path[i] || report_file_open(&o->file[i], o->path[i], err, sizeof(err))) continue;
+        fprintf(stderr, PROG ": %s\n", err);
+        discard_outputs(o);
+        return EXIT_NO_INPUT;
+    }
+    return -1;
+}
+
+/* Writes the JSON and folded reports and renames every report into place; false (with a
+ * message, and nothing left behind) if one fails. */
+static bool write_outputs(run_outputs *o, path_profiler *paths, const report_run *run,
+                          pipeview *view)
+{
+    char err[512] = "";
+    bool ok = true;
+    if (o->path[OUT_REPORT])
+        ok = report_write_json(o->file[OUT_REPORT].f, paths, run, err, sizeof(err));
+    if (ok && o->path[OUT_FOLDED] && !report_write_folded(o->file[OUT_FOLDED].f, paths)) ok = false;
+    if (ok && view && !pipeview_finish(view)) ok = false;
+    for (unsigned i = 0; i < OUT_COUNT && ok; i++)
+        if (o->path[i] && !report_file_commit(&o->file[i], err, sizeof(err))) ok = false;
+    if (!ok) {
+        fprintf(stderr, PROG ": cannot write the reports: %s\n", err[0] ? err : "write error");
+        discard_outputs(o);
+    }
+    return ok;
+}
+
+static void locate_in_system(void *ctx, uint64_t pc, uint64_t msr, char *buf, size_t len)
+{
+    hv_system_locate(ctx, pc, msr, buf, len);
+}
+
+/* Runs with the cycle model (when profile is not NULL), the path profiler and the pipeline log
+ * attached, in that order: the model charges an instruction in its `after` hook, which the
+ * others read.  Prints the path summary after the console output, then writes the reports. */
+static int run_system(hv_system *s, const run_options *opts, const timing_profile *profile)
+{
+    ppc_cpu *cpu = machine_cpu(s->m);
+    run_outputs outputs;
+    int status = open_outputs(opts, &outputs);
+    if (status >= 0) return status;
+
+    observer_fanout fanout;
+    fanout_init(&fanout);
+    timing_model *model = profile ? timing_create(profile) : NULL;
+    path_profiler *paths = paths_create(s->firmware_symbols, s->guest_symbols);
+    pipeview *view = NULL;
+    if (model && opts->pipeview)
+        view = pipeview_create(outputs.file[OUT_PIPEVIEW].f,
+                               &(pipeview_config){.model = model,
+                                                  .limit = opts->pipeview_limit,
+                                                  .locate = locate_in_system,
+                                                  .locate_ctx = s});
+    if (!paths || (profile && !model) || (opts->pipeview && !view)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        status = EXIT_INTERNAL;
+        goto out;
+    }
+    if (model) {
+        fanout_add(&fanout, timing_observer(model));
+        paths_set_timing(paths, model);
+    }
+    fanout_add(&fanout, paths_observer(paths));
+    if (view) fanout_add(&fanout, pipeview_observer(view));
+
+    const uint64_t chunk = 1ull << 24;
+    const uint64_t max_insns = opts->max_insns;
+    cpu_exit why;
+    do {
+        uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
+        why = cpu_run_observed(cpu, left < chunk ? left : chunk, &fanout.self);
+    } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
+    paths_print_summary(paths, stdout);
+    fflush(stdout);
+    status = run_status(s, why, max_insns);
+    if (model) {
+        report_run run = {.model = model, .instructions = cpu_get_insns(cpu)};
+        if (!write_outputs(&outputs, paths, &run, view)) status = EXIT_NO_INPUT;
+    }
+out:
+    discard_outputs(&outputs);
+    pipeview_destroy(view);
+    paths_destroy(paths);
+    timing_destroy(model);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_options opts;
@@ -236,6 +377,8 @@ int cmd_run(int argc, char **argv)
         .console = stdout,
     };
     uint8_t *guest_data = NULL, *firmware_data = NULL;
+    timing_profile profile;
+    if (status < 0 && opts.cpu) status = load_profile(opts.cpu, &profile);
     if (status < 0)
         status =
             read_image(opts.guest, GUEST_FILE_MAX, embedded_seed_guest, &config.guest, &guest_data);
@@ -249,7 +392,7 @@ int cmd_run(int argc, char **argv)
         loader_error e = hv_system_create(&config, &system, err, sizeof(err));
         if (e) status = loader_failure(e, err);
     }
-    if (status < 0) status = run_system(&system, opts.max_insns);
+    if (status < 0) status = run_system(&system, &opts, opts.cpu ? &profile : NULL);
     if (system.m) hv_system_destroy(&system);
     free(guest_data);
     free(firmware_data);
