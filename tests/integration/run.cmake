@@ -110,9 +110,19 @@ set(RUN_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
 set(RUN_ELSEWHERE ${CMAKE_CURRENT_BINARY_DIR}/run-elsewhere) # not the build tree's top
 # name, exit status, arguments of `hcallsim run`, then extra -D settings for the script.
 function(hcallsim_run_test name status args)
+  # Forward the extra arguments one by one: ${ARGN} would split a list-valued "-DEXPECT=a;b"
+  # into separate arguments, so that only its first pattern were checked.
+  set(extra)
+  if(ARGC GREATER 3)
+    math(EXPR last "${ARGC} - 1")
+    foreach(i RANGE 3 ${last})
+      string(REPLACE ";" "$<SEMICOLON>" arg "${ARGV${i}}")
+      list(APPEND extra "${arg}")
+    endforeach()
+  endif()
   add_test(NAME run_${name}
            COMMAND ${CMAKE_COMMAND} -DMODE=expect -DHCALLSIM=$<TARGET_FILE:hcallsim>
-                   -DSTATUS=${status} "-DARGS=${args}" -DWORKDIR=${RUN_ELSEWHERE} ${ARGN}
+                   -DSTATUS=${status} "-DARGS=${args}" -DWORKDIR=${RUN_ELSEWHERE} ${extra}
                    -P ${RUN_SCRIPT})
   set_tests_properties(run_${name} PROPERTIES LABELS "integration;run" TIMEOUT 300)
 endfunction()
@@ -124,8 +134,10 @@ hcallsim_run_test(seed_demo 0 ""
 H_GET_TCE liobn=0x10000000 ioba=0x2000: rc=0 tce=0x12345003;\
 HV: TCE liobn=0x10000000 ioba=0x2000 tce=0x12345003;\
 H_PUT_TCE \\(0x20\\) real-mode fast path +x1;\
-system_call_pSeries +9\n +do_kvm_0xc00 +8\n +kvmppc_interrupt +[0-9]+\n +hcall_try_real_mode +[0-9]+\n\
- +kvmppc_h_put_tce +[0-9]+\n +hcall_try_real_mode +[0-9]+\n +fast_guest_return +27\n")
+system_call_pSeries +9 +[0-9]+ +[0-9.]+\n +do_kvm_0xc00 +8 +[0-9]+ +[0-9.]+\n\
+ +kvmppc_interrupt +54 +[0-9]+ +[0-9.]+\n +hcall_try_real_mode +15 +[0-9]+ +[0-9.]+\n\
+ +kvmppc_h_put_tce +[0-9]+ +[0-9]+ +[0-9.]+\n +hcall_try_real_mode +7 +[0-9]+ +[0-9.]+\n\
+ +fast_guest_return +27 +[0-9]+ +[0-9.]+\n")
 hcallsim_run_test(hcall_all 0 "${GUEST_DIR}/hcall_all.elf"
   "-DEXPECT=hcall_all: 0 failures;EXIT: STATUS=0;PASS H_CEDE idles;PASS illegal instruction reflected"
   -DREJECT=FAIL)
