@@ -8,8 +8,8 @@
 if(CMAKE_SCRIPT_MODE_FILE)
   # --- script mode ---------------------------------------------------------------------------
   # MODE=expect: run `HCALLSIM bios ARGS`; check the exit status (STATUS), optionally stdout
-  #   against the file EXPECTED and stderr against STDERR_REGEX.  Rejected input (64-66) must
-  #   print exactly one line on stderr and nothing on stdout.  BIG_FILE/BIG_SIZE create a file
+  #   against the file EXPECTED or the regex STDOUT_REGEX, and stderr against STDERR_REGEX.
+  #   Rejected input (64-66) must print exactly one line on stderr and nothing on stdout.  BIG_FILE/BIG_SIZE create a file
   #   of that size first.
   # MODE=qemu: run IMAGE under hcallsim and QEMU; stdout and exit status must be identical.
   separate_arguments(args UNIX_COMMAND "${ARGS}")
@@ -47,6 +47,9 @@ if(CMAKE_SCRIPT_MODE_FILE)
   endif()
   if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
     message(FATAL_ERROR "stderr does not match '${STDERR_REGEX}':\n${err}")
+  endif()
+  if(DEFINED STDOUT_REGEX AND NOT out MATCHES "${STDOUT_REGEX}")
+    message(FATAL_ERROR "stdout does not match '${STDOUT_REGEX}':\n${out}")
   endif()
   if(STATUS GREATER_EQUAL 64 AND STATUS LESS_EQUAL 66)
     string(REGEX MATCHALL "\n" newlines "${err}")
@@ -112,6 +115,10 @@ hcallsim_bios_test(budget 67 "${HELLO} --max-insns 25"
 # --symbols: the image's ELF twin names the PC where the budget ran out.
 hcallsim_bios_test(budget_symbols 67 "${HELLO} --symbols ${BIOS_IMAGE_DIR}/bios_hello.elf --max-insns 25"
                    "-DSTDERR_REGEX=--max-insns 25 spent.*PC 0x[0-9a-f]+ \\([A-Za-z_][A-Za-z0-9_]*(\\+0x[0-9a-f]+)?\\)")
+# --cpu: the cycle model's totals after the console output; a bad profile is refused.
+hcallsim_bios_test(cpu_power8 0 "${HELLO} --cpu power8"
+                   "-DSTDOUT_REGEX=cycles \\(power8\\): [1-9][0-9]* instructions, [1-9][0-9]* cycles, CPI [0-9.]+")
+hcallsim_bios_test(cpu_missing_profile 66 "${HELLO} --cpu ${BIOS_IMAGE_DIR}/no-such.ini")
 hcallsim_bios_test(symbols_missing 66 "${HELLO} --symbols ${BIOS_IMAGE_DIR}/no-such.elf")
 hcallsim_bios_test(symbols_not_elf 65 "${HELLO} --symbols ${HELLO}")
 hcallsim_bios_test(checkstop 68 "${BIOS_IMAGE_DIR}/bios_checkstop.bin --max-insns 1000000"

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,4 +58,13 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
     fprintf(stderr, " (try '%s --help')\n", prog);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+int cli_load_cpu_profile(const char *prog, const char *name, timing_profile *profile)
+{
+    char err[512];
+    if (timing_load_profile(name, profile, err, sizeof(err))) return -1;
+    fprintf(stderr, "%s: %s\n", prog, err);
+    bool unreadable = !timing_builtin_profile_text(name) && access(name, R_OK) != 0;
+    return unreadable ? EXIT_NO_INPUT : EXIT_BAD_INPUT;
 }

@@ -18,6 +18,7 @@
 #include "loader/loader.h"
 #include "loader/raw_loader.h"
 #include "loader/symtab.h"
+#include "observe/fanout.h"
 #include "observe/trace.h"
 #include "platform/machine.h"
 
@@ -25,7 +26,7 @@
 
 static const char usage_text[] =
     "usage: hcallsim bios IMAGE [--load FILE@ADDR]... [--mem SIZE] [--max-insns N]\n"
-    "                     [--trace FILE [--trace-full]] [--symbols ELF]\n"
+    "                     [--trace FILE [--trace-full]] [--symbols ELF] [--cpu NAME|FILE]\n"
     "\n"
     "Boots a raw big-endian image on the emulated powernv8 machine exactly as\n"
     "  qemu-system-ppc64 -M powernv8 -bios IMAGE \\\n"
@@ -45,6 +46,8 @@ static const char usage_text[] =
     "                    stdout, a .gz name is compressed); compare it with a QEMU log using\n"
     "                    'hcallsim tracediff'\n"
     "  --trace-full      every register in every trace record (default: those that changed)\n"
+    "  --cpu NAME|FILE   run the cycle model (power7, power8, power9 or a profile file,\n"
+    "                    docs/cycle-model.md) and print cycles, CPI and stall cycles at the end\n"
     "  --symbols ELF     name PCs with the symbols of ELF (the image's unstripped twin, e.g.\n"
     "                    hv.elf for hv.bin) in the --max-insns message and the trace\n"
     "  --help            this text\n"
@@ -72,6 +75,7 @@ typedef struct bios_options {
     uint64_t max_insns; /* 0: no limit */
     const char *trace;  /* --trace FILE, or NULL */
     const char *symbols; /* --symbols ELF, or NULL */
+    const char *cpu;     /* --cpu NAME|FILE: attach the cycle model, or NULL */
     bool trace_full;
 } bios_options;
 
@@ -87,6 +91,7 @@ static int parse_options(int argc, char **argv, bios_options *opts)
         {"trace", required_argument, NULL, 't'},
         {"trace-full", no_argument, NULL, 'T'},
         {"symbols", required_argument, NULL, 's'},
+        {"cpu", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -111,6 +116,7 @@ static int parse_options(int argc, char **argv, bios_options *opts)
                 return usage_error("bad --max-insns '%s': expected a positive count", optarg);
             break;
         case 's': opts->symbols = optarg; break;
+        case 'c': opts->cpu = optarg; break;
         case 't': opts->trace = optarg; break;
         case 'T': opts->trace_full = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -240,16 +246,36 @@ static void report_stop(const char *what, const char *detail, uint64_t pc)
 }
 
 /* Runs to the end (traced when trace is not NULL) and reports how it ended. */
-static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace, const symtab *symbols)
+/* The cycle model's account of the run, after the console output. */
+static void print_cycles(const timing_model *model)
+{
+    timing_counters c;
+    timing_read(model, &c);
+    printf("cycles (%s): %" PRIu64 " instructions, %" PRIu64 " cycles, CPI %.2f\n",
+           timing_get_profile(model)->name, c.insns, c.cycles,
+           c.insns ? (double)c.cycles / (double)c.insns : 0.0);
+    printf("  stall cycles:");
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+        printf(" %s %" PRIu64, timing_stall_name((timing_stall)r), c.stall[r]);
+    printf("\n");
+}
+
+static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace, const symtab *symbols,
+                       timing_model *model)
 {
     ppc_cpu *cpu = machine_cpu(m);
+    observer_fanout fanout;
+    fanout_init(&fanout);
+    if (model) fanout_add(&fanout, timing_observer(model));
+    if (trace) fanout_add(&fanout, trace_observer(trace));
     const uint64_t chunk = 1ull << 24;
     cpu_exit why;
     do {
         uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
         uint64_t budget = left < chunk ? left : chunk;
-        why = trace ? cpu_run_observed(cpu, budget, trace_observer(trace)) : cpu_run(cpu, budget);
+        why = fanout.count ? cpu_run_observed(cpu, budget, &fanout.self) : cpu_run(cpu, budget);
     } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
+    if (model) print_cycles(model);
     fflush(stdout);
     if (trace_close(trace, cpu) != 0) return EXIT_INTERNAL;
 
@@ -296,6 +322,13 @@ int cmd_bios(int argc, char **argv)
         }
     }
     if (status < 0) status = load_machine(m, blobs, nblobs);
+    timing_profile profile;
+    timing_model *model = NULL;
+    if (status < 0 && opts.cpu) status = cli_load_cpu_profile(PROG, opts.cpu, &profile);
+    if (status < 0 && opts.cpu && !(model = timing_create(&profile))) {
+        fprintf(stderr, PROG ": out of memory\n");
+        status = EXIT_INTERNAL;
+    }
     symtab *symbols = NULL;
     if (status < 0 && opts.symbols) status = load_symbols(opts.symbols, opts.ram_size, &symbols);
     trace_writer *trace = NULL;
@@ -309,8 +342,9 @@ int cmd_bios(int argc, char **argv)
             status = EXIT_NO_INPUT;
         }
     }
-    if (status < 0) status = run_machine(m, opts.max_insns, trace, symbols);
+    if (status < 0) status = run_machine(m, opts.max_insns, trace, symbols, model);
 
+    timing_destroy(model);
     symtab_free(symbols);
     machine_destroy(m);
     for (size_t i = 0; blobs && i < nblobs; i++) {

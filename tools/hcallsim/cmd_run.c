@@ -156,15 +156,6 @@ static int parse_options(int argc, char **argv, run_options *opts)
     return -1;
 }
 
-/* The profile --cpu names; -1 or an exit status (65 a bad profile, 66 an unreadable file). */
-static int load_profile(const char *name, timing_profile *profile)
-{
-    char err[512];
-    if (timing_load_profile(name, profile, err, sizeof(err))) return -1;
-    fprintf(stderr, PROG ": %s\n", err);
-    bool unreadable = !timing_builtin_profile_text(name) && access(name, R_OK) != 0;
-    return unreadable ? EXIT_NO_INPUT : EXIT_BAD_INPUT;
-}
 
 static int loader_failure(loader_error e, const char *message)
 {
@@ -378,7 +369,7 @@ int cmd_run(int argc, char **argv)
     };
     uint8_t *guest_data = NULL, *firmware_data = NULL;
     timing_profile profile;
-    if (status < 0 && opts.cpu) status = load_profile(opts.cpu, &profile);
+    if (status < 0 && opts.cpu) status = cli_load_cpu_profile(PROG, opts.cpu, &profile);
     if (status < 0)
         status =
             read_image(opts.guest, GUEST_FILE_MAX, embedded_seed_guest, &config.guest, &guest_data);
