@@ -102,9 +102,10 @@ typedef enum insn_timing {
 #define F_CTXSYNC    (1u << 10) /* context synchronising */
 #define F_UPDATE     (1u << 11) /* update form: RA=0 (and RA=RT for loads) is an invalid form */
 #define F_FACILITY   (1u << 12) /* FP/VMX/VSX: needs an MSR facility bit */
-#define F_SIZE_SHIFT 13         /* F_SIZE(n): memory access size in bytes */
+#define F_SIZE_SHIFT 13         /* F_SIZE(n): memory access size in bytes (bits 13-17) */
 #define F_SIZE(n)    ((uint32_t)(n) << F_SIZE_SHIFT)
 #define F_SIZE_OF(f) (((f) >> F_SIZE_SHIFT) & 0x1f)
+#define F_STOPS      (1u << 18) /* not implemented: executing it stops the run (exit status 69) */
 
 /* What an execute function tells the run loop. */
 typedef enum insn_result {

@@ -34,6 +34,7 @@ static const char *const form_names[FORM__COUNT] = {
 
 #define IMPLEMENTED_YES      "yes"
 #define IMPLEMENTED_FACILITY "facility unavailable only"
+#define IMPLEMENTED_STOPS    "no: stops the run"
 
 /* The table-derived cells of one row: id, mnemonic with its variants, form, facility,
  * implemented. */
@@ -41,6 +42,7 @@ typedef struct row_cells {
     char id[40], mnemonic[48], form[8], facility[32];
     const char *implemented;
     bool facility_only; /* FP/VMX/VSX: the facility-unavailable interrupt only */
+    bool stops;         /* F_STOPS: not implemented, executing it stops the run */
 } row_cells;
 
 static void facility_of(unsigned id, char *out, size_t size)
@@ -63,7 +65,10 @@ static row_cells cells_of(unsigned id)
     snprintf(c.form, sizeof(c.form), "%s", row->form < FORM__COUNT ? form_names[row->form] : "?");
     facility_of(id, c.facility, sizeof(c.facility));
     c.facility_only = (row->flags & F_FACILITY) != 0;
-    c.implemented = c.facility_only ? IMPLEMENTED_FACILITY : IMPLEMENTED_YES;
+    c.stops = (row->flags & F_STOPS) != 0;
+    c.implemented = c.facility_only ? IMPLEMENTED_FACILITY
+                    : c.stops       ? IMPLEMENTED_STOPS
+                                    : IMPLEMENTED_YES;
     return c;
 }
 
@@ -108,6 +113,9 @@ static const char doc_header[] =
     "  FP/VMX/VSX rows: with the MSR facility bit (FP, VEC, VSX) clear they raise the\n"
     "  facility-unavailable interrupt as the ISA requires; with it set the run stops with a \"not\n"
     "  implemented\" diagnostic (exit status 69). These instructions are not implemented.\n"
+    "  `" IMPLEMENTED_STOPS "` = decoded and privilege-checked, but executing it stops the run\n"
+    "  with a \"not implemented\" diagnostic (exit status 69): the power-saving instructions,\n"
+    "  whose wake-up model is not built.\n"
     "- **tested**: `yes` when a unit test (`tests/unit`) executed the row: the\n"
     "  `isa-coverage` target runs the unit tests with `HCALLSIM_ROW_COVERAGE` set, which makes\n"
     "  `insn_decode()` record every row it decodes for execution (`insn_decode_hits`,\n"
@@ -135,7 +143,8 @@ static int write_doc(const char *out_path, const char *hits_path)
 
     /* facilities in table order */
     char facilities[16][32];
-    unsigned n_fac = 0, rows[16] = {0}, impl[16] = {0}, unavail[16] = {0}, tested[16] = {0};
+    unsigned n_fac = 0, rows[16] = {0}, impl[16] = {0}, unavail[16] = {0}, stops[16] = {0},
+             tested[16] = {0};
     for (unsigned id = 1; id < INSN__COUNT; id++) {
         row_cells c = cells_of(id);
         unsigned f = 0;
@@ -146,6 +155,8 @@ static int write_doc(const char *out_path, const char *hits_path)
         rows[f]++;
         if (c.facility_only)
             unavail[f]++;
+        else if (c.stops)
+            stops[f]++;
         else
             impl[f]++;
         if (hit[id]) tested[f]++;
@@ -159,17 +170,18 @@ static int write_doc(const char *out_path, const char *hits_path)
     }
     fputs(doc_header, out);
     fprintf(out, "\n## Summary\n\n| facility | rows | implemented | facility unavailable only "
-                 "| tested |\n|---|---:|---:|---:|---:|\n");
-    unsigned t_rows = 0, t_impl = 0, t_unavail = 0, t_tested = 0;
+                 "| stops the run | tested |\n|---|---:|---:|---:|---:|---:|\n");
+    unsigned t_rows = 0, t_impl = 0, t_unavail = 0, t_stops = 0, t_tested = 0;
     for (unsigned f = 0; f < n_fac; f++) {
-        fprintf(out, "| %s | %u | %u | %u | %s%u |\n", facilities[f], rows[f], impl[f], unavail[f],
-                have_hits ? "" : "? ", tested[f]);
+        fprintf(out, "| %s | %u | %u | %u | %u | %s%u |\n", facilities[f], rows[f], impl[f],
+                unavail[f], stops[f], have_hits ? "" : "? ", tested[f]);
         t_rows += rows[f];
         t_impl += impl[f];
         t_unavail += unavail[f];
+        t_stops += stops[f];
         t_tested += tested[f];
     }
-    fprintf(out, "| **all** | %u | %u | %u | %s%u |\n", t_rows, t_impl, t_unavail,
+    fprintf(out, "| **all** | %u | %u | %u | %u | %s%u |\n", t_rows, t_impl, t_unavail, t_stops,
             have_hits ? "" : "? ", t_tested);
     fprintf(out, "\n## Rows\n\n| row | mnemonic | form | facility | implemented | tested |\n"
                  "|---|---|---|---|---|---|\n");
