@@ -86,7 +86,7 @@ void trace_input_close(trace_input *in)
 
 /* ---- Normaliser and comparator ---- */
 
-bool tracediff_reads_time(uint32_t word, unsigned *rt)
+bool tracediff_tainted_read(uint32_t word, unsigned *rt)
 {
     unsigned xo = (word >> 1) & 0x3ff;
     if ((word >> 26) != 31 || (xo != 339 && xo != 371)) return false; /* mfspr, mftb */
@@ -98,7 +98,8 @@ bool tracediff_reads_time(uint32_t word, unsigned *rt)
     case 308: /* SPURR */
     case 309: /* PURR */
     case 310: /* HDEC */
-    case 351: /* VTB */ *rt = (word >> 21) & 0x1f; return true;
+    case 351: /* VTB */
+    case 339: /* HEIR: not implemented by QEMU 7.2 */ *rt = (word >> 21) & 0x1f; return true;
     default: return false;
     }
 }
@@ -177,7 +178,7 @@ unsigned tracediff_compare(tracediff_state *st, const trace_record *a, const tra
         /* The instruction that produced this state decides what is time-based. */
         unsigned rt;
         if (st->have_prev && st->prev_has_word) {
-            if (tracediff_reads_time(st->prev_word, &rt)) st->tainted |= 1ull << (TF_GPR0 + rt);
+            if (tracediff_tainted_read(st->prev_word, &rt)) st->tainted |= 1ull << (TF_GPR0 + rt);
             if (st->prev_word == TRACEDIFF_HRFID) st->tainted |= 1ull << TF_CFAR;
         }
         for (unsigned f = 0; f < TF_COUNT; f++) {

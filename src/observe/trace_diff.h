@@ -70,9 +70,11 @@ typedef struct tracediff_state {
     bool known_differences; /* --all: a reported field stays skipped until it agrees again */
 } tracediff_state;
 
-/* Whether word reads a time-based SPR into a GPR (mfspr/mftb of 22, 268, 269, 308-310, 351);
- * *rt gets the GPR. */
-bool tracediff_reads_time(uint32_t word, unsigned *rt);
+/* Whether word reads an SPR whose value the two sides may legitimately disagree on into a GPR:
+ * the time-based ones (mfspr/mftb of 22, 268, 269, 308-310, 351) and HEIR (339), which QEMU 7.2
+ * does not implement (its mfspr leaves RT unchanged; hcallsim loads the word, ISA 2.07 Book III
+ * 6.5.18).  *rt gets the GPR, which is tainted until both sides agree again. */
+bool tracediff_tainted_read(uint32_t word, unsigned *rt);
 #define TRACEDIFF_HRFID 0x4c000224u
 
 /* Compares one pair after the normalisation above; fills diffs (at most TRACEDIFF_MAX_DIFFS)

@@ -7,10 +7,11 @@
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # --- script mode ---------------------------------------------------------------------------
-  # NAME, IMAGE, LOADS ("FILE@ADDR ..."), HCALLSIM, OUT (a directory) for every mode but cli.
+  # NAME, IMAGE, LOADS ("FILE@ADDR ..."), HCALLSIM, OUT (a directory) for every mode but cli;
   # MODE=reference: trace IMAGE under hcallsim, diff with REF (its inputs must match MANIFEST).
   # MODE=qemu: record a QEMU log with QEMU_TRACE into OUT, trace under hcallsim, diff.
-  # MODE=record: record REF with QEMU_TRACE and write MANIFEST (the trace_references target).
+  # MODE=record: record REF with QEMU_TRACE and write MANIFEST unless they are current (the
+  # trace_references target).
   # MODE=cli: bad-input and verdict cases of `hcallsim tracediff` (REF: a reference log).
   separate_arguments(loads UNIX_COMMAND "${LOADS}")
   set(load_args)
@@ -70,12 +71,21 @@ if(CMAKE_SCRIPT_MODE_FILE)
     run_hcallsim(${OUT}/${NAME}.trace.gz)
     diff_traces(${OUT}/${NAME}.trace.gz ${REF})
   elseif(MODE STREQUAL "qemu")
+    # Its own trace file: trace_reference_NAME may run at the same time (ctest -j).
     record_qemu(${OUT}/${NAME}.qemu.log.gz)
-    run_hcallsim(${OUT}/${NAME}.trace.gz)
-    diff_traces(${OUT}/${NAME}.trace.gz ${OUT}/${NAME}.qemu.log.gz)
+    run_hcallsim(${OUT}/${NAME}.vs-qemu.trace.gz)
+    diff_traces(${OUT}/${NAME}.vs-qemu.trace.gz ${OUT}/${NAME}.qemu.log.gz)
   elseif(MODE STREQUAL "record")
-    record_qemu(${REF})
+    # A re-recording differs in its time-based values only: keep references that are current.
     input_manifest(now)
+    if(EXISTS ${REF} AND EXISTS ${MANIFEST})
+      file(READ ${MANIFEST} then)
+      if(now STREQUAL then)
+        message(STATUS "${REF} is up to date (delete ${NAME}.inputs to re-record it)")
+        return()
+      endif()
+    endif()
+    record_qemu(${REF})
     file(WRITE ${MANIFEST} "${now}")
     message(STATUS "recorded ${REF}")
   elseif(MODE STREQUAL "cli")
@@ -154,13 +164,13 @@ file(MAKE_DIRECTORY ${TRACE_OUT})
 # Scenarios: name, image, loads.  traces/NAME.qemu.log.gz is the reference, NAME.inputs the
 # checksums of the images it was recorded from; TRACE_STORED have one (a few MB each), every
 # scenario is recorded and diffed at test time when QEMU is installed.
-set(TRACE_STORED bios_hello tce_demo)
+set(TRACE_STORED bios_hello tce_demo problem_sc trace_scenarios)
 set(TRACE_SCENARIOS bios_hello)
 set(TRACE_bios_hello_IMAGE ${BIOS_IMAGE_DIR}/bios_hello.bin)
 set(TRACE_bios_hello_LOADS "")
 set(TRACE_bios_hello_FIXTURE "")
 if(HV_BIN AND GUEST_DIR AND GUEST_BOOTPARAMS AND GUEST_DTB)
-  foreach(guest tce_demo problem_sc)
+  foreach(guest tce_demo problem_sc trace_scenarios)
     list(APPEND TRACE_SCENARIOS ${guest})
     set(TRACE_${guest}_IMAGE ${HV_BIN})
     set(TRACE_${guest}_LOADS "${GUEST_BOOTPARAMS}@0x1f00000 ${GUEST_DIR}/${guest}.bin@0x2400000 \
