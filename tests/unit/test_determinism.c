@@ -1,0 +1,194 @@
+/* Determinism (docs/robustness.md): the same firmware and guest images, booted twice as
+ * `hcallsim run` boots them (tools/hcallsim/hv_system.c), give byte-identical console output,
+ * path summary and instruction trace, and the same final machine state.  Guests that use the
+ * clock (RTAS get-time-of-day, H_RANDOM, the decrementer) are included on purpose: time in
+ * hcallsim is the cycle count, never the host's clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cpu/cpu.h"
+#include "hv_system.h"
+#include "loader/loader.h"
+#include "observe/fanout.h"
+#include "observe/paths.h"
+#include "observe/trace.h"
+#include "platform/machine.h"
+
+#ifndef DETERMINISM_GUEST_DIR
+#error "DETERMINISM_GUEST_DIR and DETERMINISM_HV_ELF come from tests/integration/hostile.cmake"
+#endif
+
+#define BUDGET 400000000ull
+
+typedef struct run_output {
+    char *console, *summary, *trace;
+    size_t console_len, summary_len, trace_len;
+    uint64_t insns, cycles, nip, msr, gpr[32];
+    cpu_exit why;
+    hv_guest_exit exit;
+} run_output;
+
+static uint8_t *read_whole(const char *path, size_t *size)
+{
+    uint8_t *data;
+    char err[256];
+    if (loader_read_file(path, 64ull << 20, &data, size, err, sizeof(err)) != LOADER_OK)
+        fail_msg("%s", err);
+    return data;
+}
+
+static void run_once(const char *guest, bool with_trace, run_output *o)
+{
+    memset(o, 0, sizeof(*o));
+    char guest_path[512];
+    snprintf(guest_path, sizeof(guest_path), "%s/%s.elf", DETERMINISM_GUEST_DIR, guest);
+    size_t fw_size, guest_size;
+    uint8_t *fw = read_whole(DETERMINISM_HV_ELF, &fw_size);
+    uint8_t *g = read_whole(guest_path, &guest_size);
+    FILE *console = open_memstream(&o->console, &o->console_len);
+    FILE *summary = open_memstream(&o->summary, &o->summary_len);
+    assert_non_null(console);
+    assert_non_null(summary);
+    hv_system s;
+    char err[512];
+    hv_system_config c = {
+        .firmware = {fw, fw_size, "hv.elf"},
+        .guest = {g, guest_size, guest},
+        .partition_size = 32ull << 20,
+        .tod_seconds = 1700000000,
+        .console = console,
+    };
+    if (hv_system_create(&c, &s, err, sizeof(err)) != LOADER_OK) fail_msg("%s", err);
+    free(fw);
+    free(g);
+
+    observer_fanout fan;
+    fanout_init(&fan);
+    path_profiler *paths = paths_create(s.firmware_symbols, s.guest_symbols);
+    assert_non_null(paths);
+    assert_true(fanout_add(&fan, paths_observer(paths)));
+    char trace_path[] = "/tmp/hcallsim-determinism-XXXXXX";
+    trace_writer *trace = NULL;
+    if (with_trace) {
+        int fd = mkstemp(trace_path);
+        assert_true(fd >= 0);
+        close(fd);
+        trace = trace_open(
+            trace_path, &(trace_config){.firmware = s.firmware_symbols, .guest = s.guest_symbols},
+            err, sizeof(err));
+        if (!trace) fail_msg("%s", err);
+        assert_true(fanout_add(&fan, trace_observer(trace)));
+    }
+    ppc_cpu *cpu = machine_cpu(s.m);
+    o->why = cpu_run_observed(cpu, BUDGET, &fan.self);
+    paths_print_summary(paths, summary);
+    paths_destroy(paths);
+    if (trace) {
+        assert_int_equal(trace_close(trace, cpu), 0);
+        FILE *f = fopen(trace_path, "rb");
+        assert_non_null(f);
+        FILE *copy = open_memstream(&o->trace, &o->trace_len);
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+            fwrite(buf, 1, n, copy);
+        fclose(f);
+        fclose(copy);
+        unlink(trace_path);
+    }
+    o->insns = cpu_get_insns(cpu);
+    o->cycles = cpu_get_cycles(cpu);
+    o->nip = cpu_get_nip(cpu);
+    o->msr = cpu_get_msr(cpu);
+    for (unsigned n = 0; n < 32; n++)
+        o->gpr[n] = cpu_get_gpr(cpu, n);
+    o->exit = hv_system_guest_exit(&s);
+    hv_system_destroy(&s);
+    fclose(console);
+    fclose(summary);
+}
+
+static void free_output(run_output *o)
+{
+    free(o->console);
+    free(o->summary);
+    free(o->trace);
+}
+
+static void assert_same_bytes(const char *what, const char *a, size_t alen, const char *b,
+                              size_t blen)
+{
+    size_t i = 0;
+    while (i < alen && i < blen && a[i] == b[i])
+        i++;
+    if (i != alen || i != blen)
+        fail_msg("%s differs at byte %zu (lengths %zu and %zu)", what, i, alen, blen);
+}
+
+static void assert_deterministic(const char *guest, bool with_trace)
+{
+    run_output a, b;
+    run_once(guest, with_trace, &a);
+    run_once(guest, with_trace, &b);
+    assert_int_equal(a.why, CPU_EXIT_STOP);
+    assert_true(a.exit.powered_off);
+    assert_true(a.console_len > 0 && a.summary_len > 0);
+    assert_same_bytes("console", a.console, a.console_len, b.console, b.console_len);
+    assert_same_bytes("path summary", a.summary, a.summary_len, b.summary, b.summary_len);
+    if (with_trace) {
+        assert_true(a.trace_len > 0);
+        assert_same_bytes("trace", a.trace, a.trace_len, b.trace, b.trace_len);
+    }
+    assert_int_equal(a.why, b.why);
+    assert_int_equal(a.insns, b.insns);
+    assert_int_equal(a.cycles, b.cycles);
+    assert_int_equal(a.nip, b.nip);
+    assert_int_equal(a.msr, b.msr);
+    assert_memory_equal(a.gpr, b.gpr, sizeof(a.gpr));
+    assert_int_equal(a.exit.status, b.exit.status);
+    free_output(&a);
+    free_output(&b);
+}
+
+/* Every hcall, RTAS get-time-of-day, H_RANDOM, H_CEDE with the decrementer, a reflected
+ * program interrupt: console and paths (the trace of this one is large: see the next test). */
+static void test_hcall_all_twice(void **state)
+{
+    assert_deterministic("hcall_all", false);
+}
+
+/* The seed demo with the full trace compared byte for byte. */
+static void test_tce_demo_trace_twice(void **state)
+{
+    assert_deterministic("tce_demo", true);
+}
+
+/* Hostile guests: the flood of console output and the hcall sweep. */
+static void test_hostile_hcalls_trace_twice(void **state)
+{
+    assert_deterministic("hostile_hcalls", true);
+}
+
+static void test_hostile_flood_twice(void **state)
+{
+    assert_deterministic("hostile_flood", false);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hcall_all_twice),
+        cmocka_unit_test(test_tce_demo_trace_twice),
+        cmocka_unit_test(test_hostile_hcalls_trace_twice),
+        cmocka_unit_test(test_hostile_flood_twice),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
