@@ -158,6 +158,12 @@ hcallsim_run_test(firmware_file 0 "--firmware ${HV_ELF} --mem 64M"
   "-DEXPECT=RMOR 0x4000000 RMA 0x4000000;EXIT: STATUS=0")
 hcallsim_run_test(budget 67 "--max-insns 5000"
   "-DSTDERR_REGEX=^hcallsim run: --max-insns 5000 spent before the guest powered off at PC 0x[0-9a-f]+ \\((firmware|guest) [._A-Za-z0-9]+(\\+0x[0-9a-f]+)?\\)\n$")
+# --trace: per-instruction records with firmware and guest symbols and the model's cycle (the
+# first guest hcall comes after ~108K records: bounded by --max-insns to keep the output small).
+hcallsim_run_test(trace 67 "--max-insns 108300 --trace -"
+  "-DEXPECT=H--- 0000000000000010 [0-9a-f]+ hv_entry ;---- 0000000000400370 7c421378 plpar_hcall_norets \"or +r2,r2,r2\" cyc=[0-9]+;system_call_pSeries ;# end [0-9]+ records")
+hcallsim_run_test(trace_full_alone 64 "--trace-full")
+hcallsim_run_test(trace_uncreatable 66 "--trace ${RUN_ELSEWHERE}/no-such-dir/t")
 hcallsim_run_test(help 0 "--help" "-DEXPECT=^usage: hcallsim run" "-DSTDERR_REGEX=^$")
 # Bad input: refused with one line before anything runs.
 hcallsim_run_test(not_powerpc 65 "$<TARGET_FILE:hcallsim>" "-DSTDERR_REGEX=hcallsim run: .*PowerPC64")

@@ -19,6 +19,7 @@
 #include "loader/fdt.h"
 #include "loader/loader.h"
 #include "observe/fanout.h"
+#include "observe/trace.h"
 #include "observe/paths.h"
 #include "observe/report.h"
 
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "usage: hcallsim run [GUEST.elf] [--append ARGS] [--mem SIZE] [--max-insns N]\n"
     "                    [--firmware FILE] [--cpu NAME|FILE|none] [--report FILE.json]\n"
     "                    [--folded FILE] [--pipeview FILE [--pipeview-limit N]]\n"
+    "                    [--trace FILE [--trace-full]]\n"
     "\n"
     "Boots the hypervisor firmware (hv.elf, built into hcallsim) on the emulated powernv8\n"
     "machine, with GUEST.elf in its guest partition, and runs until the guest powers off.\n"
@@ -61,6 +63,10 @@ static const char usage_text[] =
     "  --folded FILE     write folded stacks 'path;segment cycles' for flame-graph tools\n"
     "  --pipeview FILE   write a Kanata pipeline log of the first instructions (Konata viewer)\n"
     "  --pipeview-limit N  instructions in the pipeline log (default 100000)\n"
+    "  --trace FILE      write a per-instruction trace (docs/trace-format.md; '-' is stdout, a\n"
+    "                    .gz name is compressed), with firmware and guest symbols and, with the\n"
+    "                    cycle model, the cycle of each instruction\n"
+    "  --trace-full      every register in every trace record (default: those that changed)\n"
     "  --help            this text\n"
     "\n"
     "The console (firmware lines start with 'HV: ') goes to stdout, then the table of hcall\n"
@@ -87,6 +93,8 @@ typedef struct run_options {
     const char *report, *folded, *pipeview;
     uint64_t pipeview_limit;
     bool pipeview_limit_set;
+    const char *trace; /* --trace FILE, or NULL */
+    bool trace_full;
 } run_options;
 
 #define usage_error(...) cli_usage_error(PROG, __VA_ARGS__)
@@ -104,6 +112,8 @@ static int parse_options(int argc, char **argv, run_options *opts)
         {"folded", required_argument, NULL, 'F'},
         {"pipeview", required_argument, NULL, 'p'},
         {"pipeview-limit", required_argument, NULL, 'P'},
+        {"trace", required_argument, NULL, 't'},
+        {"trace-full", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -141,6 +151,8 @@ static int parse_options(int argc, char **argv, run_options *opts)
                 return usage_error("bad --pipeview-limit '%s': expected a positive count", optarg);
             opts->pipeview_limit_set = true;
             break;
+        case 't': opts->trace = optarg; break;
+        case 'T': opts->trace_full = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -148,6 +160,7 @@ static int parse_options(int argc, char **argv, run_options *opts)
     }
     if (argc - optind > 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
     if (optind < argc) opts->guest = argv[optind];
+    if (opts->trace_full && !opts->trace) return usage_error("--trace-full needs --trace FILE");
     if (opts->pipeview_limit_set && !opts->pipeview)
         return usage_error("--pipeview-limit needs --pipeview FILE");
     if (!opts->cpu && (opts->report || opts->folded || opts->pipeview))
@@ -298,6 +311,11 @@ static bool write_outputs(run_outputs *o, path_profiler *paths, const report_run
     return ok;
 }
 
+static uint64_t model_cycle(void *ctx)
+{
+    return timing_cycles(ctx);
+}
+
 static void locate_in_system(void *ctx, uint64_t pc, uint64_t msr, char *buf, size_t len)
 {
     hv_system_locate(ctx, pc, msr, buf, len);
@@ -329,12 +347,29 @@ static int run_system(hv_system *s, const run_options *opts, const timing_profil
         status = EXIT_INTERNAL;
         goto out;
     }
+    trace_writer *trace = NULL;
+    if (opts->trace) {
+        char err[512];
+        trace = trace_open(opts->trace,
+                           &(trace_config){.full = opts->trace_full,
+                                           .firmware = s->firmware_symbols,
+                                           .guest = s->guest_symbols,
+                                           .cycle = model ? model_cycle : NULL,
+                                           .cycle_ctx = model},
+                           err, sizeof(err));
+        if (!trace) {
+            fprintf(stderr, PROG ": %s\n", err);
+            status = EXIT_NO_INPUT;
+            goto out;
+        }
+    }
     if (model) {
         fanout_add(&fanout, timing_observer(model));
         paths_set_timing(paths, model);
     }
     fanout_add(&fanout, paths_observer(paths));
     if (view) fanout_add(&fanout, pipeview_observer(view));
+    if (trace) fanout_add(&fanout, trace_observer(trace));
 
     const uint64_t chunk = 1ull << 24;
     const uint64_t max_insns = opts->max_insns;
@@ -346,6 +381,7 @@ static int run_system(hv_system *s, const run_options *opts, const timing_profil
     paths_print_summary(paths, stdout);
     fflush(stdout);
     status = run_status(s, why, max_insns);
+    if (trace_close(trace, cpu) != 0) status = EXIT_INTERNAL;
     if (model) {
         report_run run = {.model = model, .instructions = cpu_get_insns(cpu)};
         if (!write_outputs(&outputs, paths, &run, view)) status = EXIT_NO_INPUT;
