@@ -92,7 +92,7 @@ uint32_t cpu_get_cr(const ppc_cpu *cpu);
 void cpu_set_cr(ppc_cpu *cpu, uint32_t cr);
 uint64_t cpu_get_spr(ppc_cpu *cpu, unsigned spr);
 void cpu_set_spr(ppc_cpu *cpu, unsigned spr, uint64_t value);
-uint64_t cpu_get_insns(const ppc_cpu *cpu);  /* retired instructions */
+uint64_t cpu_get_insns(const ppc_cpu *cpu); /* retired instructions */
 /* Whether a larx reservation is held, and its real address. */
 bool cpu_get_reservation(const ppc_cpu *cpu, uint64_t *real_addr);
 uint64_t cpu_get_cycles(const ppc_cpu *cpu); /* core cycles (drives TB, DEC, HDEC) */

@@ -38,7 +38,6 @@ static uint64_t sign_extend(uint64_t value, unsigned size)
     return (uint64_t)((int64_t)(value << shift) >> shift);
 }
 
-
 static uint64_t truncate_to(uint64_t value, unsigned size)
 {
     return size >= 8 ? value : value & ((1ull << (8 * size)) - 1);

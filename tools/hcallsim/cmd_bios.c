@@ -72,8 +72,8 @@ typedef struct bios_options {
     char **load_specs;
     size_t nloads;
     uint64_t ram_size;
-    uint64_t max_insns; /* 0: no limit */
-    const char *trace;  /* --trace FILE, or NULL */
+    uint64_t max_insns;  /* 0: no limit */
+    const char *trace;   /* --trace FILE, or NULL */
     const char *symbols; /* --symbols ELF, or NULL */
     const char *cpu;     /* --cpu NAME|FILE: attach the cycle model, or NULL */
     bool trace_full;
@@ -334,9 +334,9 @@ int cmd_bios(int argc, char **argv)
     trace_writer *trace = NULL;
     if (status < 0 && opts.trace) {
         char err[512];
-        trace = trace_open(opts.trace,
-                           &(trace_config){.full = opts.trace_full, .firmware = symbols}, err,
-                           sizeof(err));
+        trace =
+            trace_open(opts.trace, &(trace_config){.full = opts.trace_full, .firmware = symbols},
+                       err, sizeof(err));
         if (!trace) {
             fprintf(stderr, PROG ": %s\n", err);
             status = EXIT_NO_INPUT;

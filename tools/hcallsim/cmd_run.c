@@ -169,7 +169,6 @@ static int parse_options(int argc, char **argv, run_options *opts)
     return -1;
 }
 
-
 static int loader_failure(loader_error e, const char *message)
 {
     fprintf(stderr, PROG ": %s\n", message);
