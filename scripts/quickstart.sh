@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Debian 12 packages the project needs (build, tests, cross toolchain, QEMU reference).
 PACKAGES=(build-essential cmake pkg-config libcapstone-dev libelf-dev libcmocka-dev libfdt-dev
           libinih-dev libcjson-dev gcc-powerpc64-linux-gnu binutils-powerpc64-linux-gnu
-          qemu-system-ppc device-tree-compiler clang zlib1g-dev)
+          qemu-system-ppc device-tree-compiler clang clang-format zlib1g-dev)
 
 install_missing() {
     local missing=()
