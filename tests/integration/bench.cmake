@@ -1,7 +1,6 @@
-# The interpreter benchmarks (bench/, tools/bench, docs/performance.md): built with the project,
-# and run once briefly as a ctest to prove they work.  The test checks that every benchmark ran
-# to its end and printed its figures; it never judges a timing.
-add_subdirectory(${PROJECT_SOURCE_DIR}/bench ${CMAKE_BINARY_DIR}/bench)
+# The interpreter benchmarks (bench/, built by the top-level CMakeLists.txt; tools/bench;
+# docs/performance.md) run once briefly as a ctest to prove they work.  The test checks that every
+# benchmark ran to its end and printed its figures; it never judges a timing.
 # valgrind cannot run ASan binaries: the sanitizer build skips the callgrind column.
 set(BENCH_SMOKE_ARGS --build ${CMAKE_BINARY_DIR} --quick)
 if(HCALLSIM_SANITIZE)
