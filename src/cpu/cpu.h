@@ -11,31 +11,9 @@
 #include <stdint.h>
 
 #include "cpu/memory.h"
+#include "cpu/ppc_bits.h" /* MSR_* */
 
 typedef struct ppc_cpu ppc_cpu;
-
-/* MSR bits (LSB-0 masks, as Linux's reg.h). */
-#define MSR_SF  (1ull << 63)
-#define MSR_HV  (1ull << 60)
-#define MSR_TS  (3ull << 33)
-#define MSR_TM  (1ull << 32)
-#define MSR_VEC (1ull << 25)
-#define MSR_VSX (1ull << 23)
-#define MSR_POW (1ull << 18)
-#define MSR_ILE (1ull << 16)
-#define MSR_EE  (1ull << 15)
-#define MSR_PR  (1ull << 14)
-#define MSR_FP  (1ull << 13)
-#define MSR_ME  (1ull << 12)
-#define MSR_FE0 (1ull << 11)
-#define MSR_SE  (1ull << 10)
-#define MSR_BE  (1ull << 9)
-#define MSR_FE1 (1ull << 8)
-#define MSR_IR  (1ull << 5)
-#define MSR_DR  (1ull << 4)
-#define MSR_PMM (1ull << 2)
-#define MSR_RI  (1ull << 1)
-#define MSR_LE  (1ull << 0)
 
 /* Why cpu_run() returned. */
 typedef enum cpu_exit {

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/ppc_bits.h" /* LPCR_ILE, LPCR_LPES0/1 */
+
 typedef struct ppc_cpu ppc_cpu;
 
 /* Who may access an SPR (per direction).  A level that does not allow the access raises the
@@ -40,9 +42,6 @@ enum spr_number {
 /* LPCR bits (MSB-0 numbering in the comments) and the mask of bits POWER8 lets software write. */
 #define LPCR_AIL_SHIFT 23 /* AIL: bits 39:40 */
 #define LPCR_AIL       (3ull << LPCR_AIL_SHIFT)
-#define LPCR_ILE       (1ull << (63 - 38))
-#define LPCR_LPES0     (1ull << (63 - 60))
-#define LPCR_LPES1     (1ull << (63 - 61))
 #define LPCR_HDICE     (1ull << (63 - 63))
 #define LPCR_POWER8_WRITABLE                                                                       \
     0xf07f80003f85fa09ull /* VPM0/1 ISL KBV DPFD VRMASD RMLS ILE AIL ONL                           \

@@ -21,20 +21,6 @@
 #include <string.h>
 
 #include "hv/layout.h"
-/* layout.h and cpu.h both define these architected bits (same values, different spelling). */
-#undef MSR_SF
-#undef MSR_HV
-#undef MSR_EE
-#undef MSR_PR
-#undef MSR_FP
-#undef MSR_ME
-#undef MSR_IR
-#undef MSR_DR
-#undef MSR_RI
-#undef MSR_LE
-#undef LPCR_ILE
-#undef LPCR_LPES0
-#undef LPCR_LPES1
 
 #include "cpu/cpu_state.h"
 #include "fuzz_input.h"

@@ -24,21 +24,6 @@
 
 #include "hv/layout.h"
 #include "hv-offsets.h"
-/* The firmware's layout.h and the CPU headers both define these architected bits (same values,
- * different spelling); keep the CPU's definitions below. */
-#undef MSR_SF
-#undef MSR_HV
-#undef MSR_EE
-#undef MSR_PR
-#undef MSR_FP
-#undef MSR_ME
-#undef MSR_IR
-#undef MSR_DR
-#undef MSR_RI
-#undef MSR_LE
-#undef LPCR_ILE
-#undef LPCR_LPES0
-#undef LPCR_LPES1
 
 #include "cpu/cpu.h"
 #include "cpu/spr.h"

@@ -23,17 +23,6 @@
 
 #include "hv/layout.h"
 #include "hv-offsets.h"
-/* layout.h and cpu.h both define the architected MSR bits (same values): keep cpu.h's. */
-#undef MSR_SF
-#undef MSR_HV
-#undef MSR_EE
-#undef MSR_PR
-#undef MSR_FP
-#undef MSR_ME
-#undef MSR_IR
-#undef MSR_DR
-#undef MSR_RI
-#undef MSR_LE
 
 #include "cpu/cpu.h"
 #include "loader/elf_loader.h"

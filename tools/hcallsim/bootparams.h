@@ -1,7 +1,7 @@
 /* The firmware's boot-parameter block (struct hv_bootparams in src/hv/include/hv/layout.h) as
  * hcallsim fills and reads it in the machine's RAM.  Offsets come from the generated
- * hv-offsets.h (BP_*); this is the only host file that includes them, because hv/layout.h's
- * MSR_* names clash with cpu/cpu.h's. */
+ * hv-offsets.h (BP_*), included only by bootparams.c so that the rest of the command does not
+ * see the firmware's layout names. */
 #ifndef HCALLSIM_TOOLS_BOOTPARAMS_H
 #define HCALLSIM_TOOLS_BOOTPARAMS_H
 

@@ -39,24 +39,14 @@
 #define BT_CTRL_H2B_ATN    0x04
 
 /* ---- Architecture ------------------------------------------------------------------------- */
-#define MSR_SF        HV_UL(0x8000000000000000)
-#define MSR_HV        HV_UL(0x1000000000000000)
-#define MSR_EE        0x8000
-#define MSR_PR        0x4000
-#define MSR_FP        0x2000
-#define MSR_ME        0x1000
-#define MSR_IR        0x0020
-#define MSR_DR        0x0010
-#define MSR_RI        0x0002
-#define MSR_LE        0x0001
+/* MSR_* and the shared LPCR bits: cpu/ppc_bits.h (one definition for the firmware and the
+ * emulator) */
+#include "cpu/ppc_bits.h"
 #define SRR1_MSR_MASK HV_UL(0x00000000783f0000) /* interrupt-specific SRR1 bits */
 #define SRR1_PROGILL  HV_UL(0x0000000000080000) /* program interrupt: illegal instruction */
 #define SRR1_PROGPRIV HV_UL(0x0000000000040000)
 
 #define LPCR_RMLS_SHIFT 26 /* LPCR[34:37] */
-#define LPCR_ILE        HV_UL(0x0000000002000000)
-#define LPCR_LPES0      0x8
-#define LPCR_LPES1      0x4
 
 #define SPRN_DSISR  18
 #define SPRN_DAR    19
