@@ -26,33 +26,15 @@ if(TARGET test_determinism)
   set_tests_properties(test_determinism PROPERTIES LABELS "unit;firmware" TIMEOUT 600)
 endif()
 
-# `hcallsim run` on each hostile guest: the documented exit status (tests/integration/run.cmake
-# in script mode does the checking).
-set(HOSTILE_RUN_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/integration/run.cmake)
-function(hostile_run_test name status args)
-  # Forward the extra arguments one by one: ${ARGN} would split a list-valued "-DEXPECT=a;b"
-  # into separate arguments, so that only its first pattern were checked.
-  set(extra)
-  if(ARGC GREATER 3)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 3 ${last})
-      string(REPLACE ";" "$<SEMICOLON>" arg "${ARGV${i}}")
-      list(APPEND extra "${arg}")
-    endforeach()
-  endif()
-  add_test(NAME hostile_run_${name}
-           COMMAND ${CMAKE_COMMAND} -DMODE=expect -DHCALLSIM=$<TARGET_FILE:hcallsim>
-                   -DSTATUS=${status} "-DARGS=${args}"
-                   -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR}/hostile ${extra} -P ${HOSTILE_RUN_SCRIPT})
-  set_tests_properties(hostile_run_${name} PROPERTIES LABELS "integration;hostile" TIMEOUT 300)
-endfunction()
-hostile_run_test(hcalls 0 "${GUEST_DIR}/hostile_hcalls.elf --mem 32M"
+# `hcallsim run` on each hostile guest: the documented exit status (hcallsim_run_expect, in
+# tests/CMakeLists.txt, runs integration/run.cmake's script mode to check it).
+hcallsim_run_expect(hostile_run_hcalls "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 0 "${GUEST_DIR}/hostile_hcalls.elf --mem 32M"
   "-DEXPECT=hostile_hcalls: 0 failures;EXIT: STATUS=0" -DREJECT=FAIL)
-hostile_run_test(access 0 "${GUEST_DIR}/hostile_access.elf"
+hcallsim_run_expect(hostile_run_access "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 0 "${GUEST_DIR}/hostile_access.elf"
   "-DEXPECT=hostile_access: 0 failures;EXIT: STATUS=0" -DREJECT=FAIL)
-hostile_run_test(loop 67 "${GUEST_DIR}/hostile_loop.elf --max-insns 2000000"
+hcallsim_run_expect(hostile_run_loop "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 67 "${GUEST_DIR}/hostile_loop.elf --max-insns 2000000"
   "-DSTDERR_REGEX=^hcallsim run: --max-insns 2000000 spent before the guest powered off at PC 0x[0-9a-f]+ \\((guest|firmware)[^\n]*\\)\n$")
-hostile_run_test(flood 5 "${GUEST_DIR}/hostile_flood.elf"
+hcallsim_run_expect(hostile_run_flood "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 5 "${GUEST_DIR}/hostile_flood.elf"
   "-DEXPECT=EXIT: STATUS=1234567890123456789012345\n;EXIT: STATUS=5\n")
 
 # The same images twice: byte-identical stdout (console and path summary) and stderr.

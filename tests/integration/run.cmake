@@ -108,28 +108,10 @@ add_custom_target(run_test_images ALL DEPENDS ${RUN_IMAGE_DIR}/big_guest.elf)
 
 set(RUN_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
 set(RUN_ELSEWHERE ${CMAKE_CURRENT_BINARY_DIR}/run-elsewhere) # not the build tree's top
-# name, exit status, arguments of `hcallsim run`, then extra -D settings for the script.
-function(hcallsim_run_test name status args)
-  # Forward the extra arguments one by one: ${ARGN} would split a list-valued "-DEXPECT=a;b"
-  # into separate arguments, so that only its first pattern were checked.
-  set(extra)
-  if(ARGC GREATER 3)
-    math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 3 ${last})
-      string(REPLACE ";" "$<SEMICOLON>" arg "${ARGV${i}}")
-      list(APPEND extra "${arg}")
-    endforeach()
-  endif()
-  add_test(NAME run_${name}
-           COMMAND ${CMAKE_COMMAND} -DMODE=expect -DHCALLSIM=$<TARGET_FILE:hcallsim>
-                   -DSTATUS=${status} "-DARGS=${args}" -DWORKDIR=${RUN_ELSEWHERE} ${extra}
-                   -P ${RUN_SCRIPT})
-  set_tests_properties(run_${name} PROPERTIES LABELS "integration;run" TIMEOUT 300)
-endfunction()
 
 # Must-show 1: no arguments, from another directory: the seed's H_PUT_TCE path and its segments,
 # H_SUCCESS in the guest, the value in the TCE table.
-hcallsim_run_test(seed_demo 0 ""
+hcallsim_run_expect(run_seed_demo "integration;run" ${RUN_ELSEWHERE} 0 ""
   "-DEXPECT=H_PUT_TCE liobn=0x10000000 ioba=0x2000 tce=0x12345003: rc=0 \\(H_SUCCESS\\);\
 H_GET_TCE liobn=0x10000000 ioba=0x2000: rc=0 tce=0x12345003;\
 HV: TCE liobn=0x10000000 ioba=0x2000 tce=0x12345003;\
@@ -138,52 +120,52 @@ system_call_pSeries +9 +[0-9]+ +[0-9.]+\n +do_kvm_0xc00 +8 +[0-9]+ +[0-9.]+\n\
  +kvmppc_interrupt +54 +[0-9]+ +[0-9.]+\n +hcall_try_real_mode +15 +[0-9]+ +[0-9.]+\n\
  +kvmppc_h_put_tce +[0-9]+ +[0-9]+ +[0-9.]+\n +hcall_try_real_mode +7 +[0-9]+ +[0-9.]+\n\
  +fast_guest_return +27 +[0-9]+ +[0-9.]+\n")
-hcallsim_run_test(hcall_all 0 "${GUEST_DIR}/hcall_all.elf"
+hcallsim_run_expect(run_hcall_all "integration;run" ${RUN_ELSEWHERE} 0 "${GUEST_DIR}/hcall_all.elf"
   "-DEXPECT=hcall_all: 0 failures;EXIT: STATUS=0;PASS H_CEDE idles;PASS illegal instruction reflected"
   -DREJECT=FAIL)
-hcallsim_run_test(problem_sc 0 "${GUEST_DIR}/problem_sc.elf"
+hcallsim_run_expect(run_problem_sc "integration;run" ${RUN_ELSEWHERE} 0 "${GUEST_DIR}/problem_sc.elf"
   "-DEXPECT=PASS sc 1 from problem state reflected;PASS results delivered to problem state"
   -DREJECT=FAIL)
 # Must-show 3: the pseries guest (also compared with QEMU below).
-hcallsim_run_test(pseries_hello 0 "${GUEST_DIR}/pseries_hello.elf --append 'hello world'"
+hcallsim_run_expect(run_pseries_hello "integration;run" ${RUN_ELSEWHERE} 0 "${GUEST_DIR}/pseries_hello.elf --append 'hello world'"
   "-DEXPECT=compatible \"qemu,pseries\";bootargs \"hello world\";PASS RTAS get-time-of-day;\
 pseries_hello: 0 failures" -DREJECT=FAIL)
-hcallsim_run_test(pseries_hello_32m 0 "${GUEST_DIR}/pseries_hello.elf --mem 32M"
+hcallsim_run_expect(run_pseries_hello_32m "integration;run" ${RUN_ELSEWHERE} 0 "${GUEST_DIR}/pseries_hello.elf --mem 32M"
   "-DEXPECT=FDT at 0x1e00000;memory@0: 32 MiB;bootargs \"\"")
-hcallsim_run_test(guest_status 7 "${GUEST_DIR}/pseries_hello.elf --append exit=7"
+hcallsim_run_expect(run_guest_status "integration;run" ${RUN_ELSEWHERE} 7 "${GUEST_DIR}/pseries_hello.elf --append exit=7"
   "-DEXPECT=EXIT: STATUS=7")
-hcallsim_run_test(guest_status_above_63 63 "${GUEST_DIR}/pseries_hello.elf --append exit=100"
+hcallsim_run_expect(run_guest_status_above_63 "integration;run" ${RUN_ELSEWHERE} 63 "${GUEST_DIR}/pseries_hello.elf --append exit=100"
   "-DSTDERR_REGEX=^hcallsim run: guest exit status 100 is outside 0..63: exiting with 63\n$")
-hcallsim_run_test(firmware_file 0 "--firmware ${HV_ELF} --mem 64M"
+hcallsim_run_expect(run_firmware_file "integration;run" ${RUN_ELSEWHERE} 0 "--firmware ${HV_ELF} --mem 64M"
   "-DEXPECT=RMOR 0x4000000 RMA 0x4000000;EXIT: STATUS=0")
-hcallsim_run_test(budget 67 "--max-insns 5000"
+hcallsim_run_expect(run_budget "integration;run" ${RUN_ELSEWHERE} 67 "--max-insns 5000"
   "-DSTDERR_REGEX=^hcallsim run: --max-insns 5000 spent before the guest powered off at PC 0x[0-9a-f]+ \\((firmware|guest) [._A-Za-z0-9]+(\\+0x[0-9a-f]+)?\\)\n$")
 # --trace: per-instruction records with firmware and guest symbols and the model's cycle (the
 # first guest hcall comes after ~108K records: bounded by --max-insns to keep the output small).
-hcallsim_run_test(trace 67 "--max-insns 108300 --trace -"
+hcallsim_run_expect(run_trace "integration;run" ${RUN_ELSEWHERE} 67 "--max-insns 108300 --trace -"
   "-DEXPECT=H--- 0000000000000010 [0-9a-f]+ hv_entry ;---- 0000000000400370 7c421378 plpar_hcall_norets \"or +r2,r2,r2\" cyc=[0-9]+;system_call_pSeries ;# end [0-9]+ records")
-hcallsim_run_test(trace_full_alone 64 "--trace-full")
-hcallsim_run_test(trace_uncreatable 66 "--trace ${RUN_ELSEWHERE}/no-such-dir/t")
-hcallsim_run_test(help 0 "--help" "-DEXPECT=^usage: hcallsim run" "-DSTDERR_REGEX=^$")
+hcallsim_run_expect(run_trace_full_alone "integration;run" ${RUN_ELSEWHERE} 64 "--trace-full")
+hcallsim_run_expect(run_trace_uncreatable "integration;run" ${RUN_ELSEWHERE} 66 "--trace ${RUN_ELSEWHERE}/no-such-dir/t")
+hcallsim_run_expect(run_help "integration;run" ${RUN_ELSEWHERE} 0 "--help" "-DEXPECT=^usage: hcallsim run" "-DSTDERR_REGEX=^$")
 # Bad input: refused with one line before anything runs.
-hcallsim_run_test(not_powerpc 65 "$<TARGET_FILE:hcallsim>" "-DSTDERR_REGEX=hcallsim run: .*PowerPC64")
-hcallsim_run_test(truncated 65 "${RUN_ELSEWHERE}/truncated.elf"
+hcallsim_run_expect(run_not_powerpc "integration;run" ${RUN_ELSEWHERE} 65 "$<TARGET_FILE:hcallsim>" "-DSTDERR_REGEX=hcallsim run: .*PowerPC64")
+hcallsim_run_expect(run_truncated "integration;run" ${RUN_ELSEWHERE} 65 "${RUN_ELSEWHERE}/truncated.elf"
   "-DTRUNCATE=${GUEST_DIR}/tce_demo.elf:${RUN_ELSEWHERE}/truncated.elf:200"
   "-DSTDERR_REGEX=truncated")
-hcallsim_run_test(does_not_fit 65 "${RUN_IMAGE_DIR}/big_guest.elf --mem 32M"
+hcallsim_run_expect(run_does_not_fit "integration;run" ${RUN_ELSEWHERE} 65 "${RUN_IMAGE_DIR}/big_guest.elf --mem 32M"
   "-DSTDERR_REGEX=big_guest.elf: .*the whole 30 MiB guest space")
-hcallsim_run_test(big_guest_fits 67 "${RUN_IMAGE_DIR}/big_guest.elf --mem 128M --max-insns 100000"
+hcallsim_run_expect(run_big_guest_fits "integration;run" ${RUN_ELSEWHERE} 67 "${RUN_IMAGE_DIR}/big_guest.elf --mem 128M --max-insns 100000"
   "-DSTDERR_REGEX=\\(guest _start\\)")
-hcallsim_run_test(missing_guest 66 "${RUN_ELSEWHERE}/no-such-guest.elf")
-hcallsim_run_test(guest_directory 66 "${RUN_ELSEWHERE}")
-hcallsim_run_test(missing_firmware 66 "--firmware ${RUN_ELSEWHERE}/no-such-hv.elf")
-hcallsim_run_test(firmware_raw_image 65 "--firmware ${HV_BIN}" "-DSTDERR_REGEX=hv.bin")
-hcallsim_run_test(two_guests 64 "a.elf b.elf")
-hcallsim_run_test(unknown_option 64 "--frobnicate")
-hcallsim_run_test(append_without_value 64 "--append")
-hcallsim_run_test(mem_not_an_rma_size 64 "--mem 48M")
-hcallsim_run_test(mem_too_big 64 "--mem 256G")
-hcallsim_run_test(max_insns_zero 64 "--max-insns 0")
+hcallsim_run_expect(run_missing_guest "integration;run" ${RUN_ELSEWHERE} 66 "${RUN_ELSEWHERE}/no-such-guest.elf")
+hcallsim_run_expect(run_guest_directory "integration;run" ${RUN_ELSEWHERE} 66 "${RUN_ELSEWHERE}")
+hcallsim_run_expect(run_missing_firmware "integration;run" ${RUN_ELSEWHERE} 66 "--firmware ${RUN_ELSEWHERE}/no-such-hv.elf")
+hcallsim_run_expect(run_firmware_raw_image "integration;run" ${RUN_ELSEWHERE} 65 "--firmware ${HV_BIN}" "-DSTDERR_REGEX=hv.bin")
+hcallsim_run_expect(run_two_guests "integration;run" ${RUN_ELSEWHERE} 64 "a.elf b.elf")
+hcallsim_run_expect(run_unknown_option "integration;run" ${RUN_ELSEWHERE} 64 "--frobnicate")
+hcallsim_run_expect(run_append_without_value "integration;run" ${RUN_ELSEWHERE} 64 "--append")
+hcallsim_run_expect(run_mem_not_an_rma_size "integration;run" ${RUN_ELSEWHERE} 64 "--mem 48M")
+hcallsim_run_expect(run_mem_too_big "integration;run" ${RUN_ELSEWHERE} 64 "--mem 256G")
+hcallsim_run_expect(run_max_insns_zero "integration;run" ${RUN_ELSEWHERE} 64 "--max-insns 0")
 
 # Must-show 3 against the reference: the same guest ELF under qemu-system-ppc64 -M pseries with
 # the minimal boot ROM; same guest console (except the clock line) and exit status.
