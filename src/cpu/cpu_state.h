@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/insn_table.h"
@@ -85,6 +86,21 @@ typedef struct mmu_cache_entry {
     uint8_t access_ok; /* 1 << mmu_access for each access that needs no R/C update */
 } mmu_cache_entry;
 
+/* The data map (storage.c): per MSR translation context, effective 4 KiB pages whose
+ * translation is plain real mode (no page table, no device) mapped to host pointers into RAM,
+ * so that cpu_load/cpu_store need no translation.  A store entry also says the page holds no
+ * decoded code.  See cpu_data_map_flush() for what drops it. */
+#define DMAP_ENTRIES  32u
+#define DMAP_CONTEXTS 16u /* MSR[HV], MSR[PR], MSR[DR], MSR[LE] */
+#define DMAP_INVALID  1ull
+typedef struct dmap_entry {
+    uint64_t ea_page; /* DMAP_INVALID when empty */
+    uint8_t *host;    /* RAM of the page */
+} dmap_entry;
+typedef struct data_map {
+    dmap_entry load[DMAP_ENTRIES], store[DMAP_ENTRIES];
+} data_map;
+
 struct ppc_cpu {
     /* User-visible state. */
     uint64_t gpr[32];
@@ -102,23 +118,32 @@ struct ppc_cpu {
     uint64_t reserve_addr; /* real address */
     uint8_t reserve_size;
 
-    /* Time: cycles drive TB; DEC and HDEC are kept as (value written, TB at the write). */
-    uint64_t cycles;
-    uint64_t insns;
-    uint64_t tb_base; /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
+    /* Time: cycles drive TB; DEC and HDEC are kept as (value written, TB at the write).
+     * The cycle count is not stored: the run loops count down `left`, the cycles until
+     * `next_event` (when they must next check interrupts, timers, stops and the budget).  The
+     * plain loop settles `left` only when it leaves a run of fall-through slots (a block):
+     * inside one, the instructions since `block_start` are owed, and it stops at `block_stop`,
+     * which it sets to the event or the page end, whichever comes first.  So cpu_now() =
+     * next_event - left + (current_insn - block_start).  Set next_event only through
+     * cpu_set_next_event(), which also ends the block after the current instruction. */
+    int64_t left;
+    uint64_t next_event;
+    const ppc_insn *block_start; /* NULL outside a block of the plain loop */
+    const ppc_insn *block_stop;
+    uint64_t idle_steps; /* steps that retired no instruction: instructions = cycles - these */
+    uint64_t tb_base;    /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
     uint64_t dec_written, dec_written_tb;
     uint64_t hdec_written, hdec_written_tb;
-    bool hdec_pending;   /* HDEC interrupts are edge-triggered (0 -> negative) */
-    bool hdec_armed;     /* HDEC was non-negative when last seen: an edge can come */
-    uint64_t next_event; /* cycle at which the loop must next check interrupts/timers */
+    bool hdec_pending; /* HDEC interrupts are edge-triggered (0 -> negative) */
+    bool hdec_armed;   /* HDEC was non-negative when last seen: an edge can come */
 
     /* Stop and failure reporting. */
     bool stop_requested;
     cpu_exit exit_reason; /* set with stop_requested for checkstop/unimplemented */
     char exit_detail[160];
 
-    /* The current instruction word (for HEIR) and the CIA of the executing instruction. */
-    uint32_t current_word;
+    /* The executing instruction (its word goes into HEIR and DSISR). */
+    const ppc_insn *current_insn;
     /* Set while cpu_run_observed() runs; interrupt delivery reports to it. */
     const cpu_observer *observer;
 
@@ -146,6 +171,10 @@ struct ppc_cpu {
      * state it was derived from and is checked against it on every use, so nothing needs to
      * flush it. */
     mmu_cache_entry mmu_cache[MMU_CACHE_ENTRIES];
+
+    /* The data map of the current MSR context (cpu_write_msr() switches it). */
+    data_map *dmap;
+    data_map dmaps[DMAP_CONTEXTS];
 };
 
 /* ---- Interrupts (interrupt.c): the one delivery function ----
@@ -169,9 +198,22 @@ bool cpu_deliver_pending(ppc_cpu *cpu);
 /* ---- Storage (storage.c) ----
  * Loads and stores by effective address, with translation for the current MSR, byte order per
  * MSR[LE], and the architected interrupt on failure.  They return false after delivering the
- * interrupt; the execute function must then return INSN_JUMP. */
-bool cpu_load(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value);
-bool cpu_store(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value);
+ * interrupt; the execute function must then return INSN_JUMP.  cpu_load/cpu_store (below) try
+ * the data map inline and fall back to these. */
+bool cpu_load_slow(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value);
+bool cpu_store_slow(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value);
+/* The observer's mem_access hook for an access the data map served. */
+void cpu_report_access(ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size, bool is_store);
+/* Drops every data map entry (a translation SPR, the SLB or the TLB changed); with
+ * `stores_only`, the store entries (code was decoded in some page). */
+void cpu_data_map_flush(ppc_cpu *cpu, bool stores_only);
+/* The data map for an MSR value. */
+static inline data_map *cpu_data_map_for(ppc_cpu *cpu, uint64_t msr)
+{
+    unsigned context = ((msr & MSR_HV) ? 8u : 0u) | ((msr & MSR_PR) ? 4u : 0u) |
+                       ((msr & MSR_DR) ? 2u : 0u) | ((msr & MSR_LE) ? 1u : 0u);
+    return &cpu->dmaps[context];
+}
 /* Translate for data; on failure delivers DSI/machine check and returns false. */
 bool cpu_translate_data(ppc_cpu *cpu, uint64_t ea, bool is_store, uint64_t *pa);
 /* Translate NIP for instruction fetch; on failure delivers ISI/machine check and returns false. */
@@ -191,19 +233,38 @@ static inline void cpu_code_written(ppc_cpu *cpu, uint64_t pa, unsigned size)
         code_page *cp = first < cpu->code_pages ? cpu->code[first] : NULL;
         if (cp)
             for (unsigned slot = (pa & 0xfff) >> 2; slot <= ((pa + size - 1) & 0xfff) >> 2; slot++)
-                cp->insn[slot].exec = NULL;
+                cp->insn[slot].hot = INSN_HOT_DECODE;
         return;
     }
     cpu_forget_code_words(cpu, pa, size);
 }
+/* The core cycle count (each step of a run loop costs one). */
+static inline uint64_t cpu_now(const ppc_cpu *cpu)
+{
+    uint64_t owed = cpu->block_start ? (uint64_t)(cpu->current_insn - cpu->block_start) : 0;
+    return cpu->next_event - (uint64_t)cpu->left + owed;
+}
+/* The run loop must check events at cycle `at` (now or earlier: before the next instruction). */
+static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
+{
+    uint64_t now = cpu_now(cpu);
+    uint64_t ahead = at > now ? at - now : 0;
+    if (ahead > INT64_MAX) ahead = INT64_MAX;
+    cpu->left = (int64_t)ahead;
+    cpu->next_event = now + ahead;
+    if (cpu->block_start) { /* settle the block at the current instruction, and end it there */
+        cpu->block_start = cpu->current_insn;
+        cpu->block_stop = cpu->current_insn + 1;
+    }
+}
 /* The fetch cache holds no page. */
 #define FETCH_NONE 1ull
 /* After an instruction that may change how NIP translates: the run loop looks NIP up afresh
- * (next_event = 0 sends it through its slow path before the next instruction). */
+ * (an event now sends it through its slow path before the next instruction). */
 static inline void cpu_fetch_resync(ppc_cpu *cpu)
 {
     cpu->fetch_ea_page = FETCH_NONE;
-    cpu->next_event = 0;
+    cpu_set_next_event(cpu, 0);
 }
 /* `value` with the order of its low `size` bytes reversed (1, 2, 4 or 8). */
 static inline uint64_t cpu_byte_reverse(uint64_t value, unsigned size)
@@ -219,6 +280,94 @@ static inline uint64_t cpu_byte_reverse(uint64_t value, unsigned size)
 static inline uint64_t cpu_ea_mask(const ppc_cpu *cpu)
 {
     return (cpu->msr & MSR_SF) ? ~0ull : 0xffffffffull;
+}
+
+/* RAM holds big-endian values; one host load or store each. */
+static inline uint64_t cpu_ram_load_be(const uint8_t *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return __builtin_bswap16(v);
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return __builtin_bswap32(v);
+    }
+    case 8: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return __builtin_bswap64(v);
+    }
+    default: {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++)
+            v = (v << 8) | p[i];
+        return v;
+    }
+    }
+}
+
+static inline void cpu_ram_store_be(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: {
+        uint16_t be = __builtin_bswap16((uint16_t)v);
+        memcpy(p, &be, 2);
+        break;
+    }
+    case 4: {
+        uint32_t be = __builtin_bswap32((uint32_t)v);
+        memcpy(p, &be, 4);
+        break;
+    }
+    case 8: {
+        uint64_t be = __builtin_bswap64(v);
+        memcpy(p, &be, 8);
+        break;
+    }
+    default:
+        for (unsigned i = size; i-- > 0;) {
+            p[i] = (uint8_t)v;
+            v >>= 8;
+        }
+    }
+}
+
+/* The RAM behind `ea` (already masked) if the data map holds its page and the access stays in
+ * it, else NULL. */
+static inline uint8_t *cpu_data_map_lookup(const dmap_entry *table, uint64_t ea, unsigned size)
+{
+    const dmap_entry *e = &table[(ea >> 12) % DMAP_ENTRIES];
+    uint64_t offset = ea & 0xfff;
+    if (e->ea_page != ea - offset || offset > 4096u - size) return NULL;
+    return e->host + offset;
+}
+
+static inline bool cpu_load(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value)
+{
+    ea &= cpu_ea_mask(cpu);
+    uint8_t *host = cpu_data_map_lookup(cpu->dmap->load, ea, size);
+    if (__builtin_expect(host == NULL, 0)) return cpu_load_slow(cpu, ea, size, value);
+    if (__builtin_expect(cpu->observer != NULL, 0))
+        cpu_report_access(cpu, ea, (uint64_t)(host - cpu->mem.ram), size, false);
+    *value = cpu_ram_load_be(host, size);
+    return true;
+}
+
+static inline bool cpu_store(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value)
+{
+    ea &= cpu_ea_mask(cpu);
+    uint8_t *host = cpu_data_map_lookup(cpu->dmap->store, ea, size);
+    if (__builtin_expect(host == NULL, 0)) return cpu_store_slow(cpu, ea, size, value);
+    if (__builtin_expect(cpu->observer != NULL, 0))
+        cpu_report_access(cpu, ea, (uint64_t)(host - cpu->mem.ram), size, true);
+    cpu_ram_store_be(host, size, value);
+    return true;
 }
 
 /* ---- Time (timebase.c) ---- */

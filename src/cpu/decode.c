@@ -102,14 +102,29 @@ static bool changes_fetch_context(const insn_row *row, unsigned id, int64_t spr)
 }
 
 /* Rows that change the fetch context run through this gate: privilege as exec_privileged,
- * then the run loop's fetch cache is dropped. */
+ * then the run loop's fetch cache is dropped, and so is the data map unless the row only
+ * changes the MSR (context synchronising rows: the map is per MSR context). */
 static insn_result exec_fetch_context(ppc_cpu *cpu, const ppc_insn *insn)
 {
     const insn_row *row = &insn_table[insn->id];
     if ((row->flags & (F_PRIV | F_HYP)) && cpu_check_privilege(cpu, row->flags)) return INSN_JUMP;
     insn_result r = row->exec(cpu, insn);
     cpu_fetch_resync(cpu);
+    if (!(row->flags & F_CTXSYNC)) cpu_data_map_flush(cpu, false);
     return r;
+}
+
+/* INSN_HOT_<fn> when the run loop inlines `exec`, else INSN_HOT_CALL. */
+static uint8_t hot_index(insn_exec_fn exec)
+{
+    static const insn_exec_fn hot[INSN_HOT__COUNT] = {
+#define HOT(fn) [INSN_HOT_##fn] = fn,
+#include "cpu/insns/hot.def"
+#undef HOT
+    };
+    for (unsigned i = INSN_HOT_CALL + 1; i < INSN_HOT__COUNT; i++)
+        if (hot[i] == exec) return (uint8_t)i;
+    return INSN_HOT_CALL;
 }
 
 void insn_decode(uint32_t word, ppc_insn *out)
@@ -171,4 +186,5 @@ void insn_decode(uint32_t word, ppc_insn *out)
     }
     if (out->exec != exec_invalid_form && changes_fetch_context(row, id, out->imm))
         out->exec = exec_fetch_context;
+    out->hot = hot_index(out->exec);
 }

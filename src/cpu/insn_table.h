@@ -130,9 +130,9 @@ struct ppc_insn {
     uint8_t me;     /* M: ME; A: BC (bits 21-25) */
     uint8_t rc;     /* Rc / LK bit (bit 31) */
     uint8_t oe;     /* OE bit (bit 21) for XO forms */
-    uint8_t pad;
-    int64_t imm; /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
-                  * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV */
+    uint8_t hot;    /* enum insn_hot: how the plain run loop executes it */
+    int64_t imm;    /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
+                     * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV */
 };
 
 /* One table row. */
@@ -157,6 +157,17 @@ enum insn_id {
 };
 
 extern const insn_row insn_table[INSN__COUNT];
+
+/* How the plain run loop executes a decoded slot: decode it first (a cleared slot is all
+ * zeroes), call `exec`, or inline one of the hot execute functions (insns/hot.def). */
+enum insn_hot {
+    INSN_HOT_DECODE = 0,
+    INSN_HOT_CALL,
+#define HOT(fn) INSN_HOT_##fn,
+#include "cpu/insns/hot.def"
+#undef HOT
+    INSN_HOT__COUNT
+};
 
 /* Decode one word: finds the row (INSN_ILLEGAL if none) and extracts the fields.  Never fails. */
 void insn_decode(uint32_t word, ppc_insn *out);

@@ -11,6 +11,7 @@
 void cpu_write_msr(ppc_cpu *cpu, uint64_t msr)
 {
     cpu->msr = msr;
+    cpu->dmap = cpu_data_map_for(cpu, msr);
     /* EE or HV may have changed: pending interrupts must be looked at again. */
     cpu_recheck_interrupts(cpu);
 }
@@ -23,6 +24,7 @@ void cpu_stop_unimplemented(ppc_cpu *cpu, const char *fmt, ...)
     va_end(ap);
     cpu->stop_requested = true;
     cpu->exit_reason = CPU_EXIT_UNIMPLEMENTED;
+    cpu_set_next_event(cpu, 0);
 }
 
 /* Interrupts that save into HSRR0/1 and enter hypervisor state (RI is kept). */
@@ -126,7 +128,7 @@ insn_result cpu_program_interrupt(ppc_cpu *cpu, uint64_t reason)
  * QEMU 7.2 does not implement HEIR). */
 insn_result cpu_hea_interrupt(ppc_cpu *cpu)
 {
-    cpu->spr[SPR_HEIR] = cpu->current_word;
+    cpu->spr[SPR_HEIR] = cpu->current_insn->word;
     cpu_interrupt(cpu, VEC_HEA, cpu->nip, 0);
     return INSN_JUMP;
 }
@@ -177,7 +179,7 @@ insn_result exec_illegal(ppc_cpu *cpu, const ppc_insn *insn)
 
 void cpu_recheck_interrupts(ppc_cpu *cpu)
 {
-    cpu->next_event = 0;
+    cpu_set_next_event(cpu, 0);
 }
 
 /* Asynchronous interrupts in QEMU's priority order (HDEC before DEC). */

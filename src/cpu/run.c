@@ -20,7 +20,8 @@ ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
     spr_reset(cpu);
     cpu->spr[SPR_PVR] = config && config->pvr ? config->pvr : 0x004d0200u;
     cpu->spr[SPR_PIR] = config ? config->pir : 0;
-    cpu->msr = MSR_SF | MSR_HV;
+    cpu_data_map_flush(cpu, false);
+    cpu_write_msr(cpu, MSR_SF | MSR_HV);
     cpu->reserve_addr = ~0ull;
     cpu_set_dec(cpu, 0xffffffffu);
     cpu_set_hdec(cpu, 0xffffffffu);
@@ -36,7 +37,8 @@ void cpu_destroy(ppc_cpu *cpu)
     free(cpu);
 }
 
-/* Clears a page's decoded instructions in place (the run loop may hold pointers into it). */
+/* Clears a page's decoded instructions in place (the run loop may hold pointers into it): every
+ * slot becomes INSN_HOT_DECODE. */
 static void clear_code_page(code_page *cp)
 {
     memset(cp->insn, 0, sizeof(cp->insn));
@@ -53,11 +55,12 @@ void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size)
     for (uint64_t word = pa & ~3ull; word < pa + size; word += 4) {
         uint64_t page = word >> 12;
         if (page < cpu->code_pages && cpu->code[page])
-            cpu->code[page]->insn[(word & 0xfff) >> 2].exec = NULL;
+            cpu->code[page]->insn[(word & 0xfff) >> 2].hot = INSN_HOT_DECODE;
     }
 }
 
-/* The decoded-code page for a RAM page, created (or re-decoded for a new MSR[LE]) on demand. */
+/* The decoded-code page for a RAM page, created (or re-decoded for a new MSR[LE]) on demand.  A
+ * new code page leaves the data map's store entries (which promise "no code here"). */
 static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
 {
     code_page *cp = cpu->code[page];
@@ -69,6 +72,7 @@ static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
             exit(70);
         }
         cpu->code[page] = cp;
+        cpu_data_map_flush(cpu, true);
     }
     clear_code_page(cp);
     cp->pa = page << 12;
@@ -122,34 +126,40 @@ static inline __attribute__((always_inline)) ppc_insn *fetch(ppc_cpu *cpu, ppc_i
         insn = fetch_lookup(cpu, uncached);
         if (!insn || insn == uncached) return insn;
     }
-    if (__builtin_expect(!insn->exec, 0)) decode_slot(cpu, insn);
+    if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) decode_slot(cpu, insn);
     return insn;
 }
 
+/* A step that retired no instruction (an interrupt delivered between instructions, or a fetch
+ * that faulted) still costs a cycle. */
+static void idle_step(ppc_cpu *cpu)
+{
+    cpu->left--;
+    cpu->idle_steps++;
+}
+
 /* One step of the observed loop: deliver a pending interrupt, or execute one instruction (whose
- * fetch may itself raise ISI or a machine check).  Every step costs a cycle, so time advances
- * even when every fetch faults. */
+ * fetch may itself raise ISI or a machine check). */
 static void step_observed(ppc_cpu *cpu, const cpu_observer *obs)
 {
-    if (cpu->cycles >= cpu->next_event) {
+    if (cpu->left <= 0) {
         cpu_timer_update(cpu);
         if (cpu_deliver_pending(cpu)) {
-            cpu->cycles++;
+            idle_step(cpu);
             return;
         }
     }
     ppc_insn uncached;
     const ppc_insn *insn = fetch(cpu, &uncached);
     if (!insn) { /* ISI or machine check delivered; NIP is at the vector */
-        cpu->cycles++;
+        idle_step(cpu);
         return;
     }
-    cpu->current_word = insn->word;
+    cpu->current_insn = insn;
     if (obs && obs->before) obs->before(obs->ctx, cpu, insn);
     insn_result r = insn->exec(cpu, insn);
     if (r == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
-    cpu->insns++;
-    cpu->cycles++;
+    cpu->left--;
     if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
 }
 
@@ -161,11 +171,18 @@ static cpu_exit take_stop(ppc_cpu *cpu)
     return why;
 }
 
+/* The caller may have changed state behind our back (SPRs poked, RAM written by a loader). */
+static void forget_cached_translations(ppc_cpu *cpu)
+{
+    cpu->fetch_ea_page = FETCH_NONE;
+    cpu_data_map_flush(cpu, false);
+}
+
 /* Runs `budget` steps (instructions retired plus interrupts delivered outside an instruction)
  * with observer hooks. */
 static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *obs)
 {
-    cpu->fetch_ea_page = FETCH_NONE; /* the caller may have changed state behind our back */
+    forget_cached_translations(cpu);
     for (uint64_t n = 0; n < budget; n++) {
         step_observed(cpu, obs);
         if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
@@ -173,63 +190,92 @@ static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *
     return CPU_EXIT_BUDGET;
 }
 
-/* The plain loop: the same steps as run_observed without hooks, arranged so that straight-line
- * code costs one event test, one indirect call and the counters per instruction.
+/* The plain loop: the same steps as run_observed without hooks, threaded so that straight-line
+ * code costs, per instruction, one decrement and test of `left`, the dispatch jump and the
+ * execute function, which for the hot rows (insns/hot.def) is inlined.
  *   - Every step costs one cycle, so the budget is a cycle count, folded into next_event: one
- *     comparison covers timers, pending interrupts, stop requests (cpu_request_stop and
- *     cpu_fetch_resync set next_event to 0) and the budget.
+ *     test covers timers, pending interrupts, stop requests (cpu_request_stop and
+ *     cpu_fetch_resync make it due now) and the budget.
  *   - `insn` walks the decoded page while execution falls through; a taken branch, an
- *     interrupt, a page end or the slow path looks NIP up again through the fetch cache.
+ *     interrupt, a page end or an event looks NIP up again through the fetch cache.
  *   - NIP in 32-bit mode: within a page +4 cannot wrap, and only context-changing instructions
  *     (which take the slow path next) change MSR[SF], so the mask is applied there. */
 static cpu_exit run_plain(ppc_cpu *cpu, uint64_t budget)
 {
-    const uint64_t start = cpu->cycles;
+    static void *const dispatch[INSN_HOT__COUNT] = {
+        [INSN_HOT_DECODE] = &&decode,
+        [INSN_HOT_CALL] = &&call,
+#define HOT(fn) [INSN_HOT_##fn] = &&hot_##fn,
+#include "cpu/insns/hot.def"
+#undef HOT
+    };
+    const uint64_t start = cpu_now(cpu);
     const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
     ppc_insn uncached;
-    ppc_insn *insn = NULL, *page_end = NULL;
-    cpu->fetch_ea_page = FETCH_NONE; /* the caller may have changed state behind our back */
-    if (cpu->next_event > end) cpu->next_event = end;
-    for (;;) {
-        if (__builtin_expect(cpu->cycles >= cpu->next_event, 0)) {
-            if (insn) cpu->nip &= cpu_ea_mask(cpu); /* the last instruction fell through */
-            insn = NULL;
-            /* A stop is taken after an instruction, never before the first one. */
-            if (cpu->stop_requested && cpu->cycles != start) return take_stop(cpu);
-            if (cpu->cycles >= end) return CPU_EXIT_BUDGET;
-            cpu_timer_update(cpu);
-            bool delivered = cpu_deliver_pending(cpu);
-            if (cpu->next_event > end) cpu->next_event = end;
-            if (delivered) {
-                cpu->cycles++;
-                if (cpu->stop_requested) return take_stop(cpu);
-                continue;
-            }
+    ppc_insn *insn, *page_end;
+    forget_cached_translations(cpu);
+    if (cpu->next_event > end) cpu_set_next_event(cpu, end);
+
+look_up: /* NIP is masked for the mode; no instruction in hand */
+    if (__builtin_expect(cpu->left <= 0, 0)) {
+        uint64_t now = cpu_now(cpu);
+        /* A stop is taken after an instruction, never before the first one. */
+        if (cpu->stop_requested && now != start) return take_stop(cpu);
+        if (now >= end) return CPU_EXIT_BUDGET;
+        cpu_timer_update(cpu);
+        bool delivered = cpu_deliver_pending(cpu);
+        if (cpu->next_event > end) cpu_set_next_event(cpu, end);
+        if (cpu->stop_requested) cpu_set_next_event(cpu, 0); /* after the next instruction */
+        if (delivered) {
+            idle_step(cpu);
+            goto look_up;
         }
-        if (!insn) {
-            insn = fetch(cpu, &uncached);
-            if (!insn) { /* ISI or machine check delivered */
-                cpu->cycles++;
-                if (cpu->stop_requested) return take_stop(cpu);
-                continue;
-            }
-            page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
-        } else if (__builtin_expect(!insn->exec, 0)) {
-            decode_slot(cpu, insn);
-        }
-        cpu->current_word = insn->word;
-        insn_result r = insn->exec(cpu, insn);
-        cpu->insns++;
-        cpu->cycles++;
-        if (__builtin_expect(r == INSN_NEXT, 1)) {
-            cpu->nip += 4;
-            if (__builtin_expect(++insn != page_end, 1)) continue;
-            cpu->nip &= cpu_ea_mask(cpu);
-        } else if (__builtin_expect(cpu->stop_requested, 0)) {
-            return take_stop(cpu);
-        }
-        insn = NULL;
     }
+    insn = fetch(cpu, &uncached);
+    if (!insn) { /* ISI or machine check delivered */
+        idle_step(cpu);
+        goto look_up;
+    }
+    page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
+    /* The block runs to the page end or the event, and at least one instruction. */
+    cpu->block_start = insn;
+    cpu->block_stop = cpu->left <= 0                ? insn + 1
+                      : page_end - insn > cpu->left ? insn + cpu->left
+                                                    : page_end;
+    cpu->current_insn = insn;
+    goto *dispatch[insn->hot];
+
+decode:
+    decode_slot(cpu, insn);
+    goto *dispatch[insn->hot];
+
+/* After an execute function: fall through to the next slot with one test of the block's end,
+ * or settle the block and look NIP up again. */
+#define RETIRE(result)                                                                             \
+    do {                                                                                           \
+        if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
+        cpu->nip += 4;                                                                             \
+        if (__builtin_expect(++insn == cpu->block_stop, 0)) goto fell_through;                     \
+        cpu->current_insn = insn;                                                                  \
+        goto *dispatch[insn->hot];                                                                 \
+    } while (0)
+
+call:
+    RETIRE(insn->exec(cpu, insn));
+#define HOT(fn) hot_##fn : RETIRE(fn(cpu, insn));
+#include "cpu/insns/hot.def"
+#undef HOT
+#undef RETIRE
+
+fell_through: /* at the event or the page end: `insn` is one past the last retired */
+    cpu->left -= insn - cpu->block_start;
+    cpu->block_start = NULL;
+    cpu->nip &= cpu_ea_mask(cpu);
+    goto look_up;
+jumped:
+    cpu->left -= cpu->current_insn + 1 - cpu->block_start;
+    cpu->block_start = NULL;
+    goto look_up;
 }
 
 cpu_exit cpu_step(ppc_cpu *cpu)
@@ -237,12 +283,15 @@ cpu_exit cpu_step(ppc_cpu *cpu)
     return run_plain(cpu, 1);
 }
 
-cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget)
+/* Never inlined, even by link-time optimisation: tools/bench counts host instructions inside
+ * cpu_run and cpu_run_observed by name (callgrind --toggle-collect). */
+__attribute__((noinline)) cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget)
 {
     return run_plain(cpu, budget);
 }
 
-cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer)
+__attribute__((noinline)) cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget,
+                                                    const cpu_observer *observer)
 {
     cpu->observer = observer;
     cpu_exit why = run_observed(cpu, budget, observer);
@@ -254,7 +303,7 @@ void cpu_request_stop(ppc_cpu *cpu)
 {
     cpu->stop_requested = true;
     cpu->exit_reason = CPU_EXIT_STOP;
-    cpu->next_event = 0; /* the plain loop sees the request at its next event test */
+    cpu_set_next_event(cpu, 0); /* the plain loop sees the request at its next event test */
 }
 
 const char *cpu_exit_detail(const ppc_cpu *cpu)
@@ -296,7 +345,7 @@ void cpu_set_cr(ppc_cpu *cpu, uint32_t cr)
 }
 uint64_t cpu_get_insns(const ppc_cpu *cpu)
 {
-    return cpu->insns;
+    return cpu_now(cpu) - cpu->idle_steps;
 }
 bool cpu_get_reservation(const ppc_cpu *cpu, uint64_t *real_addr)
 {
@@ -306,7 +355,7 @@ bool cpu_get_reservation(const ppc_cpu *cpu, uint64_t *real_addr)
 
 uint64_t cpu_get_cycles(const ppc_cpu *cpu)
 {
-    return cpu->cycles;
+    return cpu_now(cpu);
 }
 
 uint64_t cpu_get_spr(ppc_cpu *cpu, unsigned spr)
@@ -319,4 +368,5 @@ void cpu_set_spr(ppc_cpu *cpu, unsigned spr, uint64_t value)
 {
     const spr_info *info = spr_lookup(spr);
     if (info) spr_write(cpu, info, value);
+    forget_cached_translations(cpu);
 }

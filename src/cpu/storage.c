@@ -1,7 +1,6 @@
 /* Storage access: effective -> real address for the current mode (mmu_hash64.c), the
  * interrupts a failed translation raises, byte order, and the physical access (RAM, devices, or
  * a machine check for neither). */
-#include <endian.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -76,62 +75,6 @@ bool cpu_translate_fetch(ppc_cpu *cpu, uint64_t ea, uint64_t *pa)
     return false;
 }
 
-/* RAM holds big-endian values; one host load or store each. */
-static inline uint64_t load_be(const uint8_t *p, unsigned size)
-{
-    switch (size) {
-    case 1: return *p;
-    case 2: {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return be16toh(v);
-    }
-    case 4: {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return be32toh(v);
-    }
-    case 8: {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return be64toh(v);
-    }
-    default: {
-        uint64_t v = 0;
-        for (unsigned i = 0; i < size; i++)
-            v = (v << 8) | p[i];
-        return v;
-    }
-    }
-}
-
-static inline void store_be(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: {
-        uint16_t be = htobe16((uint16_t)v);
-        memcpy(p, &be, 2);
-        break;
-    }
-    case 4: {
-        uint32_t be = htobe32((uint32_t)v);
-        memcpy(p, &be, 4);
-        break;
-    }
-    case 8: {
-        uint64_t be = htobe64(v);
-        memcpy(p, &be, 8);
-        break;
-    }
-    default:
-        for (unsigned i = size; i-- > 0;) {
-            p[i] = (uint8_t)v;
-            v >>= 8;
-        }
-    }
-}
-
 static inline bool in_ram(const ppc_cpu *cpu, uint64_t pa, unsigned size)
 {
     return pa < cpu->mem.ram_size && size <= cpu->mem.ram_size - pa;
@@ -149,7 +92,7 @@ static void data_machine_check(ppc_cpu *cpu, uint64_t ea, bool is_store)
 static inline bool phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t *value, uint64_t ea)
 {
     if (in_ram(cpu, pa, size)) {
-        *value = load_be(cpu->mem.ram + pa, size);
+        *value = cpu_ram_load_be(cpu->mem.ram + pa, size);
         return true;
     }
     if (cpu->mem.io_read && cpu->mem.io_read(cpu->mem.io_opaque, pa, size, value) == PHYS_OK)
@@ -161,7 +104,7 @@ static inline bool phys_load(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t 
 static inline bool phys_store(ppc_cpu *cpu, uint64_t pa, unsigned size, uint64_t value, uint64_t ea)
 {
     if (in_ram(cpu, pa, size)) {
-        store_be(cpu->mem.ram + pa, size, value);
+        cpu_ram_store_be(cpu->mem.ram + pa, size, value);
         cpu_code_written(cpu, pa, size);
         return true;
     }
@@ -192,25 +135,74 @@ static inline void report_access(ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigne
         obs->mem_access(obs->ctx, cpu, ea, pa, size, is_store);
 }
 
-bool cpu_load(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value)
+void cpu_report_access(ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size, bool is_store)
+{
+    report_access(cpu, ea, pa, size, is_store);
+}
+
+/* ---- The data map ----
+ * Only plain real-mode translations go in: hypervisor real mode, and guest real mode through
+ * RMOR (LPCR[VPM0]=0).  They depend on the MSR (one map per context), HRMOR, RMOR and LPCR
+ * (a write to those flushes, decode.c exec_fetch_context), never on memory, so an entry stays
+ * right until one of them changes.  Relocated and VRMA accesses always take the page-table walk
+ * (its own cache checks the HPTE on every use).  Big-endian contexts only: MSR[LE] accesses
+ * byte-swap in the slow path. */
+static bool plain_real_mode(const ppc_cpu *cpu)
+{
+    if (cpu->msr & (MSR_DR | MSR_LE)) return false;
+    return (cpu->msr & MSR_HV) || !(cpu->spr[SPR_LPCR] & LPCR_VPM0);
+}
+
+/* After a successful access at `ea` -> `pa`: maps the page if its whole effective page
+ * translates linearly into RAM (and, for stores, holds no decoded code). */
+static void data_map_fill(ppc_cpu *cpu, uint64_t ea, uint64_t pa, bool is_store)
+{
+    if (!plain_real_mode(cpu)) return;
+    uint64_t ea_page = ea & ~0xfffull, pa_page = pa & ~0xfffull, last;
+    if (pa_page >= cpu->mem.ram_size || cpu->mem.ram_size - pa_page < 4096) return;
+    if (is_store && (pa_page >> 12) < cpu->code_pages && cpu->code[pa_page >> 12]) return;
+    mmu_fault fault;
+    if (!mmu_translate(cpu, ea_page + 0xfff, is_store ? MMU_STORE : MMU_LOAD, false, &last,
+                       &fault) ||
+        last != pa_page + 0xfff)
+        return;
+    dmap_entry *table = is_store ? cpu->dmap->store : cpu->dmap->load;
+    table[(ea >> 12) % DMAP_ENTRIES] = (dmap_entry){ea_page, cpu->mem.ram + pa_page};
+}
+
+void cpu_data_map_flush(ppc_cpu *cpu, bool stores_only)
+{
+    for (unsigned c = 0; c < DMAP_CONTEXTS; c++)
+        for (unsigned i = 0; i < DMAP_ENTRIES; i++) {
+            cpu->dmaps[c].store[i].ea_page = DMAP_INVALID;
+            if (!stores_only) cpu->dmaps[c].load[i].ea_page = DMAP_INVALID;
+        }
+}
+
+bool cpu_load_slow(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value)
 {
     uint64_t pa;
     ea &= cpu_ea_mask(cpu);
     if (!cpu_translate_data(cpu, ea, false, &pa)) return false;
     report_access(cpu, ea, pa, size, false);
     if (!phys_load(cpu, pa, size, value, ea)) return false;
-    if (cpu->msr & MSR_LE) *value = cpu_byte_reverse(*value, size);
+    if (cpu->msr & MSR_LE)
+        *value = cpu_byte_reverse(*value, size);
+    else if (in_ram(cpu, pa, size))
+        data_map_fill(cpu, ea, pa, false);
     return true;
 }
 
 /* A store by this thread to the reservation granule does not clear the reservation (Power ISA
  * 2.07 Book II 1.7.3.1: only other processors' stores and stcx. do). */
-bool cpu_store(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value)
+bool cpu_store_slow(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value)
 {
     uint64_t pa;
     ea &= cpu_ea_mask(cpu);
     if (!cpu_translate_data(cpu, ea, true, &pa)) return false;
     report_access(cpu, ea, pa, size, true);
     if (cpu->msr & MSR_LE) value = cpu_byte_reverse(value, size);
-    return phys_store(cpu, pa, size, value, ea);
+    if (!phys_store(cpu, pa, size, value, ea)) return false;
+    if (in_ram(cpu, pa, size)) data_map_fill(cpu, ea, pa, true);
+    return true;
 }

@@ -8,12 +8,12 @@
 
 uint64_t cpu_tb(const ppc_cpu *cpu)
 {
-    return cpu->tb_base + cpu->cycles / CYCLES_PER_TB_TICK;
+    return cpu->tb_base + cpu_now(cpu) / CYCLES_PER_TB_TICK;
 }
 
 void cpu_set_tb(ppc_cpu *cpu, uint64_t value)
 {
-    cpu->tb_base = value - cpu->cycles / CYCLES_PER_TB_TICK;
+    cpu->tb_base = value - cpu_now(cpu) / CYCLES_PER_TB_TICK;
     cpu_recheck_interrupts(cpu);
 }
 
@@ -63,7 +63,7 @@ void cpu_set_hdec(ppc_cpu *cpu, uint32_t value)
 static uint64_t negative_at_cycle(const ppc_cpu *cpu, uint32_t now)
 {
     if (now & SIGN32) return UINT64_MAX;
-    uint64_t ticks_from_base = cpu->cycles / CYCLES_PER_TB_TICK + (uint64_t)now + 1;
+    uint64_t ticks_from_base = cpu_now(cpu) / CYCLES_PER_TB_TICK + (uint64_t)now + 1;
     return ticks_from_base * CYCLES_PER_TB_TICK;
 }
 
@@ -80,5 +80,5 @@ void cpu_timer_update(ppc_cpu *cpu)
     if (cpu->hdec_armed) next = negative_at_cycle(cpu, hdec);
     uint64_t dec_edge = negative_at_cycle(cpu, cpu_dec(cpu));
     if (dec_edge < next) next = dec_edge;
-    cpu->next_event = next;
+    cpu_set_next_event(cpu, next);
 }

@@ -79,8 +79,9 @@ static inline insn_result tm_exec_word(test_machine *m, uint32_t word)
 {
     ppc_insn insn;
     insn_decode(word, &insn);
-    m->cpu->current_word = word;
+    m->cpu->current_insn = &insn;
     insn_result r = insn.exec(m->cpu, &insn);
+    m->cpu->current_insn = NULL;
     if (r == INSN_NEXT) m->cpu->nip += 4;
     return r;
 }
