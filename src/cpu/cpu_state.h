@@ -88,14 +88,15 @@ typedef struct mmu_cache_entry {
 
 /* The data map (storage.c): per MSR translation context, effective 4 KiB pages whose
  * translation is plain real mode (no page table, no device) mapped to host pointers into RAM,
- * so that cpu_load/cpu_store need no translation.  A store entry also says the page holds no
- * decoded code.  See cpu_data_map_flush() for what drops it. */
+ * so that cpu_load/cpu_store need no translation.  A store entry also knows the page's decoded
+ * code, if any.  See cpu_data_map_flush() for what drops it. */
 #define DMAP_ENTRIES  32u
 #define DMAP_CONTEXTS 16u /* MSR[HV], MSR[PR], MSR[DR], MSR[LE] */
 #define DMAP_INVALID  1ull
 typedef struct dmap_entry {
-    uint64_t ea_page; /* DMAP_INVALID when empty */
-    uint8_t *host;    /* RAM of the page */
+    uint64_t ea_page;       /* DMAP_INVALID when empty */
+    uint8_t *host;          /* RAM of the page */
+    struct code_page *code; /* store entries: the page's decoded code, whose slots a store clears */
 } dmap_entry;
 typedef struct data_map {
     dmap_entry load[DMAP_ENTRIES], store[DMAP_ENTRIES];
@@ -176,6 +177,17 @@ struct ppc_cpu {
     data_map *dmap;
     data_map dmaps[DMAP_CONTEXTS];
 };
+
+/* For the helpers of the hot execute functions (insns/hot.def): always inlined, so that each
+ * execute function is one body the run loop can inline whole. */
+#define CPU_HOT_HELPER static inline __attribute__((always_inline))
+/* For the hot execute functions themselves: with link-time optimisation (HCALLSIM_LTO) the run
+ * loop, in another file, must inline them; the table still takes their address. */
+#ifdef HCALLSIM_LTO
+#define CPU_HOT_EXEC inline __attribute__((always_inline))
+#else
+#define CPU_HOT_EXEC
+#endif
 
 /* ---- Interrupts (interrupt.c): the one delivery function ----
  * `srr0` is the address saved (the faulting instruction, or the next one for sc); `srr1_bits`
@@ -338,21 +350,23 @@ static inline void cpu_ram_store_be(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
-/* The RAM behind `ea` (already masked) if the data map holds its page and the access stays in
- * it, else NULL. */
-static inline uint8_t *cpu_data_map_lookup(const dmap_entry *table, uint64_t ea, unsigned size)
+/* The data map entry for `ea` (already masked) if the map holds its page and the access stays
+ * in it, else NULL. */
+static inline const dmap_entry *cpu_data_map_lookup(const dmap_entry *table, uint64_t ea,
+                                                    unsigned size)
 {
     const dmap_entry *e = &table[(ea >> 12) % DMAP_ENTRIES];
     uint64_t offset = ea & 0xfff;
     if (e->ea_page != ea - offset || offset > 4096u - size) return NULL;
-    return e->host + offset;
+    return e;
 }
 
 static inline bool cpu_load(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *value)
 {
     ea &= cpu_ea_mask(cpu);
-    uint8_t *host = cpu_data_map_lookup(cpu->dmap->load, ea, size);
-    if (__builtin_expect(host == NULL, 0)) return cpu_load_slow(cpu, ea, size, value);
+    const dmap_entry *e = cpu_data_map_lookup(cpu->dmap->load, ea, size);
+    if (__builtin_expect(e == NULL, 0)) return cpu_load_slow(cpu, ea, size, value);
+    uint8_t *host = e->host + (ea & 0xfff);
     if (__builtin_expect(cpu->observer != NULL, 0))
         cpu_report_access(cpu, ea, (uint64_t)(host - cpu->mem.ram), size, false);
     *value = cpu_ram_load_be(host, size);
@@ -362,11 +376,16 @@ static inline bool cpu_load(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *
 static inline bool cpu_store(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t value)
 {
     ea &= cpu_ea_mask(cpu);
-    uint8_t *host = cpu_data_map_lookup(cpu->dmap->store, ea, size);
-    if (__builtin_expect(host == NULL, 0)) return cpu_store_slow(cpu, ea, size, value);
+    const dmap_entry *e = cpu_data_map_lookup(cpu->dmap->store, ea, size);
+    if (__builtin_expect(e == NULL, 0)) return cpu_store_slow(cpu, ea, size, value);
+    uint64_t offset = ea & 0xfff;
+    uint8_t *host = e->host + offset;
     if (__builtin_expect(cpu->observer != NULL, 0))
         cpu_report_access(cpu, ea, (uint64_t)(host - cpu->mem.ram), size, true);
     cpu_ram_store_be(host, size, value);
+    if (__builtin_expect(e->code != NULL, 0)) /* decoded code in the page: forget the words */
+        for (uint64_t slot = offset >> 2; slot <= (offset + size - 1) >> 2; slot++)
+            e->code->insn[slot].hot = INSN_HOT_DECODE;
     return true;
 }
 

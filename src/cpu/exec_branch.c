@@ -9,24 +9,24 @@
 #define BO_CTR_ZERO  0x02u /* BO3: branch when CTR == 0 (else when CTR != 0) */
 
 /* The mask of the current mode: the CTR test, targets and LR use the low 32 bits when SF=0. */
-static uint64_t mode_mask(const ppc_cpu *cpu)
+CPU_HOT_HELPER uint64_t mode_mask(const ppc_cpu *cpu)
 {
     return cpu_ea_mask(cpu);
 }
 
-static bool ctr_test(const ppc_cpu *cpu, uint64_t ctr, unsigned bo)
+CPU_HOT_HELPER bool ctr_test(const ppc_cpu *cpu, uint64_t ctr, unsigned bo)
 {
     bool nonzero = (ctr & mode_mask(cpu)) != 0;
     return (bo & BO_CTR_ZERO) ? !nonzero : nonzero;
 }
 
-static bool cr_test(const ppc_cpu *cpu, unsigned bo, unsigned bi)
+CPU_HOT_HELPER bool cr_test(const ppc_cpu *cpu, unsigned bo, unsigned bi)
 {
     return (bo & BO_IGNORE_CR) || cpu_cr_bit(cpu, bi) == ((bo & BO_CR_VALUE) ? 1u : 0u);
 }
 
 /* The BO/BI condition of bc, bclr and bctar: decrement CTR first (all 64 bits), then test it. */
-static bool condition_met(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER bool condition_met(ppc_cpu *cpu, const ppc_insn *insn)
 {
     unsigned bo = insn->rt, bi = insn->ra;
     if (!(bo & BO_KEEP_CTR)) {
@@ -37,14 +37,14 @@ static bool condition_met(ppc_cpu *cpu, const ppc_insn *insn)
 }
 
 /* LK=1: LR = CIA + 4, written whether or not the branch is taken. */
-static void set_link(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER void set_link(ppc_cpu *cpu, const ppc_insn *insn)
 {
     if (insn->rc) cpu->lr = (cpu->nip + 4) & mode_mask(cpu);
 }
 
 /* A taken branch: CFAR = the branch's own address (not-taken branches leave it alone, as in
  * QEMU's gen_bcond), NIP = the word-aligned target in the current mode. */
-static insn_result take_branch(ppc_cpu *cpu, uint64_t target)
+CPU_HOT_HELPER insn_result take_branch(ppc_cpu *cpu, uint64_t target)
 {
     cpu->spr[SPR_CFAR] = cpu->nip;
     cpu->nip = target & ~3ull & mode_mask(cpu);
@@ -52,19 +52,19 @@ static insn_result take_branch(ppc_cpu *cpu, uint64_t target)
 }
 
 /* I- and B-form targets: AA=1 is absolute (sign-extended), AA=0 relative to the CIA. */
-static uint64_t immediate_target(const ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER uint64_t immediate_target(const ppc_cpu *cpu, const ppc_insn *insn)
 {
     return (insn->word & 2) ? (uint64_t)insn->imm : cpu->nip + (uint64_t)insn->imm;
 }
 
-insn_result exec_b(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_b(ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t target = immediate_target(cpu, insn);
     set_link(cpu, insn);
     return take_branch(cpu, target);
 }
 
-insn_result exec_bc(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_bc(ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t target = immediate_target(cpu, insn);
     set_link(cpu, insn);
@@ -79,12 +79,12 @@ static insn_result branch_to_register(ppc_cpu *cpu, const ppc_insn *insn, uint64
     return condition_met(cpu, insn) ? take_branch(cpu, target) : INSN_NEXT;
 }
 
-insn_result exec_bclr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_bclr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return branch_to_register(cpu, insn, cpu->lr);
 }
 
-insn_result exec_bcctr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_bcctr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t target = cpu->ctr;
     unsigned bo = insn->rt;
@@ -161,7 +161,7 @@ static bool one_field(unsigned fxm)
     return fxm != 0 && (fxm & (fxm - 1)) == 0;
 }
 
-insn_result exec_mfcr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_mfcr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->rt] = cpu->cr;
     return INSN_NEXT;
@@ -181,7 +181,7 @@ static void move_to_cr(ppc_cpu *cpu, const ppc_insn *insn)
     cpu->cr = (cpu->cr & ~mask) | ((uint32_t)cpu->gpr[insn->rt] & mask);
 }
 
-insn_result exec_mtcrf(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_mtcrf(ppc_cpu *cpu, const ppc_insn *insn)
 {
     move_to_cr(cpu, insn);
     return INSN_NEXT;

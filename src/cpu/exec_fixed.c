@@ -11,12 +11,12 @@
 
 /* ---- Operand and XER helpers ---- */
 
-static bool mode64(const ppc_cpu *cpu)
+CPU_HOT_HELPER bool mode64(const ppc_cpu *cpu)
 {
     return (cpu->msr & MSR_SF) != 0;
 }
 
-static uint64_t ra_or_zero(const ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER uint64_t ra_or_zero(const ppc_cpu *cpu, const ppc_insn *insn)
 {
     return insn->ra ? cpu->gpr[insn->ra] : 0;
 }
@@ -26,20 +26,20 @@ static unsigned xer_ca(const ppc_cpu *cpu)
     return (cpu->xer & XER_CA) ? 1u : 0u;
 }
 
-static void set_ca(ppc_cpu *cpu, bool carry)
+CPU_HOT_HELPER void set_ca(ppc_cpu *cpu, bool carry)
 {
     cpu->xer = carry ? cpu->xer | XER_CA : cpu->xer & ~XER_CA;
 }
 
 /* XER[OV] takes the new value; XER[SO] is sticky. */
-static void set_ov(ppc_cpu *cpu, bool overflow)
+CPU_HOT_HELPER void set_ov(ppc_cpu *cpu, bool overflow)
 {
     cpu->xer = overflow ? cpu->xer | XER_OV | XER_SO : cpu->xer & ~XER_OV;
 }
 
 /* Writes a register for a row with F_RC; the "." form then records CR0.  XER is updated before
  * this is called, so CR0[SO] sees the new SO. */
-static insn_result put_rc(ppc_cpu *cpu, const ppc_insn *insn, unsigned reg, uint64_t value)
+CPU_HOT_HELPER insn_result put_rc(ppc_cpu *cpu, const ppc_insn *insn, unsigned reg, uint64_t value)
 {
     cpu->gpr[reg] = value;
     if (insn->rc) cpu_record_cr0(cpu, value);
@@ -50,8 +50,8 @@ static insn_result put_rc(ppc_cpu *cpu, const ppc_insn *insn, unsigned reg, uint
 
 /* a + b + carry_in.  CA is the carry out of bit 0, or in 32-bit mode the carry into bit 32 of
  * the full 64-bit sum; OV is the signed overflow of the 64-bit sum, or of its low word. */
-static uint64_t add_carrying(ppc_cpu *cpu, uint64_t a, uint64_t b, unsigned carry_in,
-                             bool set_carry, bool set_overflow)
+CPU_HOT_HELPER uint64_t add_carrying(ppc_cpu *cpu, uint64_t a, uint64_t b, unsigned carry_in,
+                                     bool set_carry, bool set_overflow)
 {
     uint64_t partial, sum;
     bool carry_out = __builtin_add_overflow(a, b, &partial);
@@ -66,8 +66,8 @@ static uint64_t add_carrying(ppc_cpu *cpu, uint64_t a, uint64_t b, unsigned carr
 
 /* The XO-form add/subtract family: RT <- a + b + carry_in, OV when OE=1, CR0 when Rc=1.
  * Subtraction is ~(RA) + b + 1, as the ISA defines it. */
-static insn_result add_xo(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a, uint64_t b,
-                          unsigned carry_in, bool set_carry)
+CPU_HOT_HELPER insn_result add_xo(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a, uint64_t b,
+                                  unsigned carry_in, bool set_carry)
 {
     return put_rc(cpu, insn, insn->rt, add_carrying(cpu, a, b, carry_in, set_carry, insn->oe));
 }
@@ -76,7 +76,7 @@ static insn_result add_xo(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a, uint64
 #define RB (cpu->gpr[insn->rb])
 #define RS (cpu->gpr[insn->rt])
 
-insn_result exec_add(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_add(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return add_xo(cpu, insn, RA, RB, 0, false);
 }
@@ -96,7 +96,7 @@ insn_result exec_addze(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return add_xo(cpu, insn, RA, 0, xer_ca(cpu), true);
 }
-insn_result exec_subf(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_subf(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return add_xo(cpu, insn, ~RA, RB, 1, false);
 }
@@ -116,18 +116,18 @@ insn_result exec_subfze(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return add_xo(cpu, insn, ~RA, 0, xer_ca(cpu), true);
 }
-insn_result exec_neg(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_neg(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return add_xo(cpu, insn, ~RA, 0, 1, false);
 }
 
-insn_result exec_addi(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_addi(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->rt] = ra_or_zero(cpu, insn) + (uint64_t)insn->imm;
     return INSN_NEXT;
 }
 
-insn_result exec_addis(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_addis(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->rt] = ra_or_zero(cpu, insn) + ((uint64_t)insn->imm << 16);
     return INSN_NEXT;
@@ -293,7 +293,7 @@ insn_result exec_divdeu(ppc_cpu *cpu, const ppc_insn *insn)
 
 /* ---- Logical ---- */
 
-insn_result exec_andi_rc(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_andi_rc(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->ra] = RS & (uint16_t)insn->imm;
     cpu_record_cr0(cpu, cpu->gpr[insn->ra]);
@@ -307,19 +307,19 @@ insn_result exec_andis_rc(ppc_cpu *cpu, const ppc_insn *insn)
     return INSN_NEXT;
 }
 
-insn_result exec_ori(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_ori(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->ra] = RS | (uint16_t)insn->imm;
     return INSN_NEXT;
 }
 
-insn_result exec_oris(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_oris(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->ra] = RS | ((uint64_t)(uint16_t)insn->imm << 16);
     return INSN_NEXT;
 }
 
-insn_result exec_xori(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_xori(ppc_cpu *cpu, const ppc_insn *insn)
 {
     cpu->gpr[insn->ra] = RS ^ (uint16_t)insn->imm;
     return INSN_NEXT;
@@ -333,7 +333,7 @@ insn_result exec_xoris(ppc_cpu *cpu, const ppc_insn *insn)
 
 /* X-form instructions writing RA from RS (and RB), with Rc. */
 #define X_TO_RA(name, expr)                                                                        \
-    insn_result exec_##name(ppc_cpu *cpu, const ppc_insn *insn)                                    \
+    CPU_HOT_EXEC insn_result exec_##name(ppc_cpu *cpu, const ppc_insn *insn)                       \
     {                                                                                              \
         return put_rc(cpu, insn, insn->ra, (expr));                                                \
     }
@@ -432,28 +432,28 @@ insn_result exec_isel(ppc_cpu *cpu, const ppc_insn *insn)
 
 /* ---- Rotate and shift ---- */
 
-static uint64_t rotl64(uint64_t v, unsigned n)
+CPU_HOT_HELPER uint64_t rotl64(uint64_t v, unsigned n)
 {
     n &= 63;
     return n ? (v << n) | (v >> (64 - n)) : v;
 }
 
 /* ROTL32: the low word rotated, replicated into both halves (the ISA's definition). */
-static uint64_t rotl32(uint64_t v, unsigned n)
+CPU_HOT_HELPER uint64_t rotl32(uint64_t v, unsigned n)
 {
     uint64_t word = (uint32_t)v;
     return rotl64(word | (word << 32), n & 31);
 }
 
 /* MASK(mb, me) in MSB-0 bit numbers: ones from mb to me, wrapping around when mb > me. */
-static uint64_t mask64(unsigned mb, unsigned me)
+CPU_HOT_HELPER uint64_t mask64(unsigned mb, unsigned me)
 {
     uint64_t from_mb = ~0ull >> mb, to_me = ~0ull << (63 - me);
     return mb <= me ? from_mb & to_me : from_mb | to_me;
 }
 
-static insn_result rotate_and_mask(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated,
-                                   uint64_t mask)
+CPU_HOT_HELPER insn_result rotate_and_mask(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated,
+                                           uint64_t mask)
 {
     return put_rc(cpu, insn, insn->ra, rotated & mask);
 }
@@ -464,7 +464,7 @@ static insn_result rotate_and_insert(ppc_cpu *cpu, const ppc_insn *insn, uint64_
     return put_rc(cpu, insn, insn->ra, (rotated & mask) | (RA & ~mask));
 }
 
-insn_result exec_rlwinm(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_rlwinm(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return rotate_and_mask(cpu, insn, rotl32(RS, insn->sh), mask64(insn->mb + 32u, insn->me + 32u));
 }
@@ -479,11 +479,11 @@ insn_result exec_rlwimi(ppc_cpu *cpu, const ppc_insn *insn)
                              mask64(insn->mb + 32u, insn->me + 32u));
 }
 /* MD/MDS forms: insn->mb holds mb or me (6 bits), insn->sh the 6-bit shift. */
-insn_result exec_rldicl(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_rldicl(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh), mask64(insn->mb, 63));
 }
-insn_result exec_rldicr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_rldicr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh), mask64(0, insn->mb));
 }
@@ -541,7 +541,7 @@ X_TO_RA(sradi, shift_right_algebraic(cpu, (int64_t)RS, insn->sh))
 /* ---- Compare ---- */
 
 /* BF <- LT/GT/EQ || XER[SO].  BF is bits 6-8 and L bit 10 of the word (insn->rt = BF<<2|0|L). */
-static insn_result compare(ppc_cpu *cpu, const ppc_insn *insn, bool less, bool greater)
+CPU_HOT_HELPER insn_result compare(ppc_cpu *cpu, const ppc_insn *insn, bool less, bool greater)
 {
     unsigned flags = less ? 8u : greater ? 4u : 2u;
     cpu_set_cr_field(cpu, insn->rt >> 2, flags | ((cpu->xer & XER_SO) ? 1u : 0u));
@@ -549,7 +549,8 @@ static insn_result compare(ppc_cpu *cpu, const ppc_insn *insn, bool less, bool g
 }
 
 /* L=0 compares the low words, sign-extended for the signed compares. */
-static insn_result compare_signed(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a, uint64_t b)
+CPU_HOT_HELPER insn_result compare_signed(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a,
+                                          uint64_t b)
 {
     bool doubleword = insn->rt & 1;
     int64_t x = doubleword ? (int64_t)a : (int32_t)a;
@@ -557,7 +558,8 @@ static insn_result compare_signed(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a
     return compare(cpu, insn, x<y, x> y);
 }
 
-static insn_result compare_unsigned(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a, uint64_t b)
+CPU_HOT_HELPER insn_result compare_unsigned(ppc_cpu *cpu, const ppc_insn *insn, uint64_t a,
+                                            uint64_t b)
 {
     bool doubleword = insn->rt & 1;
     uint64_t x = doubleword ? a : (uint32_t)a;
@@ -565,19 +567,19 @@ static insn_result compare_unsigned(ppc_cpu *cpu, const ppc_insn *insn, uint64_t
     return compare(cpu, insn, x<y, x> y);
 }
 
-insn_result exec_cmp(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_cmp(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return compare_signed(cpu, insn, RA, RB);
 }
-insn_result exec_cmpl(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_cmpl(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return compare_unsigned(cpu, insn, RA, RB);
 }
-insn_result exec_cmpi(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_cmpi(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return compare_signed(cpu, insn, RA, (uint64_t)insn->imm);
 }
-insn_result exec_cmpli(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_cmpli(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return compare_unsigned(cpu, insn, RA, (uint16_t)insn->imm);
 }

@@ -10,35 +10,35 @@
 /* POWER8 cache block size: dcbz zeroes and icbi probes whole 128-byte blocks. */
 #define CACHE_BLOCK_SIZE 128u
 
-static const insn_row *row_of(const ppc_insn *insn)
+CPU_HOT_HELPER const insn_row *row_of(const ppc_insn *insn)
 {
     return &insn_table[insn->id];
 }
 
-static unsigned access_size(const ppc_insn *insn)
+CPU_HOT_HELPER unsigned access_size(const ppc_insn *insn)
 {
     return F_SIZE_OF(row_of(insn)->flags);
 }
 
-static uint64_t base_register(const ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER uint64_t base_register(const ppc_cpu *cpu, const ppc_insn *insn)
 {
     return insn->ra ? cpu->gpr[insn->ra] : 0;
 }
 
 /* EA = (RA|0) + (RB or the displacement), truncated to 32 bits in 32-bit mode. */
-static uint64_t effective_address(const ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER uint64_t effective_address(const ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t offset = row_of(insn)->form == FORM_X ? cpu->gpr[insn->rb] : (uint64_t)insn->imm;
     return (base_register(cpu, insn) + offset) & cpu_ea_mask(cpu);
 }
 
-static uint64_t sign_extend(uint64_t value, unsigned size)
+CPU_HOT_HELPER uint64_t sign_extend(uint64_t value, unsigned size)
 {
     unsigned shift = 64 - 8 * size;
     return (uint64_t)((int64_t)(value << shift) >> shift);
 }
 
-static uint64_t truncate_to(uint64_t value, unsigned size)
+CPU_HOT_HELPER uint64_t truncate_to(uint64_t value, unsigned size)
 {
     return size >= 8 ? value : value & ((1ull << (8 * size)) - 1);
 }
@@ -56,7 +56,8 @@ static insn_result alignment_interrupt(ppc_cpu *cpu, bool set_dar, uint64_t ea)
 
 /* ---- Plain loads and stores ---- */
 
-static insn_result generic_load(ppc_cpu *cpu, const ppc_insn *insn, bool algebraic, bool reverse)
+CPU_HOT_HELPER insn_result generic_load(ppc_cpu *cpu, const ppc_insn *insn, bool algebraic,
+                                        bool reverse)
 {
     bool update = (row_of(insn)->flags & F_UPDATE) != 0;
     if (update && (insn->ra == 0 || insn->ra == insn->rt)) return cpu_hea_interrupt(cpu);
@@ -71,7 +72,7 @@ static insn_result generic_load(ppc_cpu *cpu, const ppc_insn *insn, bool algebra
     return INSN_NEXT;
 }
 
-static insn_result generic_store(ppc_cpu *cpu, const ppc_insn *insn, bool reverse)
+CPU_HOT_HELPER insn_result generic_store(ppc_cpu *cpu, const ppc_insn *insn, bool reverse)
 {
     bool update = (row_of(insn)->flags & F_UPDATE) != 0;
     if (update && insn->ra == 0) return cpu_hea_interrupt(cpu);
@@ -84,12 +85,12 @@ static insn_result generic_store(ppc_cpu *cpu, const ppc_insn *insn, bool revers
     return INSN_NEXT;
 }
 
-insn_result exec_load(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_load(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return generic_load(cpu, insn, false, false);
 }
 
-insn_result exec_load_algebraic(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_load_algebraic(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return generic_load(cpu, insn, true, false);
 }
@@ -99,7 +100,7 @@ insn_result exec_load_byte_reverse(ppc_cpu *cpu, const ppc_insn *insn)
     return generic_load(cpu, insn, false, true);
 }
 
-insn_result exec_store(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_store(ppc_cpu *cpu, const ppc_insn *insn)
 {
     return generic_store(cpu, insn, false);
 }

@@ -153,7 +153,7 @@ static spr_gate spr_check(ppc_cpu *cpu, unsigned n, const spr_info *info, bool w
 }
 
 /* mfspr and mftb (QEMU 7.2's gen_mftb is gen_op_mfspr). */
-insn_result exec_mfspr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_mfspr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     unsigned n = (unsigned)insn->imm;
     const spr_info *info = spr_lookup(n);
@@ -163,7 +163,7 @@ insn_result exec_mfspr(ppc_cpu *cpu, const ppc_insn *insn)
     return INSN_NEXT;
 }
 
-insn_result exec_mtspr(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_EXEC insn_result exec_mtspr(ppc_cpu *cpu, const ppc_insn *insn)
 {
     unsigned n = (unsigned)insn->imm;
     const spr_info *info = spr_lookup(n);

@@ -60,7 +60,7 @@ void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size)
 }
 
 /* The decoded-code page for a RAM page, created (or re-decoded for a new MSR[LE]) on demand.  A
- * new code page leaves the data map's store entries (which promise "no code here"). */
+ * new code page drops the data map's store entries (they record each page's code). */
 static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
 {
     code_page *cp = cpu->code[page];
@@ -237,11 +237,15 @@ look_up: /* NIP is masked for the mode; no instruction in hand */
         goto look_up;
     }
     page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
-    /* The block runs to the page end or the event, and at least one instruction. */
+    if (cpu->left <= 0) { /* after an event: one instruction, then look again */
+        cpu->block_start = insn;
+        cpu->block_stop = insn + 1;
+        cpu->current_insn = insn;
+        goto *dispatch[insn->hot];
+    }
+new_block: /* the block runs to the page end or the event */
     cpu->block_start = insn;
-    cpu->block_stop = cpu->left <= 0                ? insn + 1
-                      : page_end - insn > cpu->left ? insn + cpu->left
-                                                    : page_end;
+    cpu->block_stop = page_end - insn > cpu->left ? insn + cpu->left : page_end;
     cpu->current_insn = insn;
     goto *dispatch[insn->hot];
 
@@ -275,6 +279,12 @@ fell_through: /* at the event or the page end: `insn` is one past the last retir
 jumped:
     cpu->left -= cpu->current_insn + 1 - cpu->block_start;
     cpu->block_start = NULL;
+    /* A branch within the cached page, no event due and MSR unchanged: no look-up. */
+    if (cpu->left > 0 && (cpu->nip & ~0xfffull) == cpu->fetch_ea_page &&
+        cpu->msr == cpu->fetch_msr && page_end != &uncached + 1) {
+        insn = &cpu->fetch_page->insn[(cpu->nip & 0xfff) >> 2];
+        goto new_block;
+    }
     goto look_up;
 }
 

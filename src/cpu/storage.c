@@ -154,20 +154,21 @@ static bool plain_real_mode(const ppc_cpu *cpu)
 }
 
 /* After a successful access at `ea` -> `pa`: maps the page if its whole effective page
- * translates linearly into RAM (and, for stores, holds no decoded code). */
+ * translates linearly into RAM. */
 static void data_map_fill(ppc_cpu *cpu, uint64_t ea, uint64_t pa, bool is_store)
 {
     if (!plain_real_mode(cpu)) return;
     uint64_t ea_page = ea & ~0xfffull, pa_page = pa & ~0xfffull, last;
     if (pa_page >= cpu->mem.ram_size || cpu->mem.ram_size - pa_page < 4096) return;
-    if (is_store && (pa_page >> 12) < cpu->code_pages && cpu->code[pa_page >> 12]) return;
     mmu_fault fault;
     if (!mmu_translate(cpu, ea_page + 0xfff, is_store ? MMU_STORE : MMU_LOAD, false, &last,
                        &fault) ||
         last != pa_page + 0xfff)
         return;
     dmap_entry *table = is_store ? cpu->dmap->store : cpu->dmap->load;
-    table[(ea >> 12) % DMAP_ENTRIES] = (dmap_entry){ea_page, cpu->mem.ram + pa_page};
+    code_page *code =
+        is_store && (pa_page >> 12) < cpu->code_pages ? cpu->code[pa_page >> 12] : NULL;
+    table[(ea >> 12) % DMAP_ENTRIES] = (dmap_entry){ea_page, cpu->mem.ram + pa_page, code};
 }
 
 void cpu_data_map_flush(ppc_cpu *cpu, bool stores_only)
