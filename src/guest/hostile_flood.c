@@ -1,8 +1,10 @@
 /*
  * Hostile guest: floods the console.  64 KiB of H_PUT_TERM_CHAR output, a 20000-character line
  * without a newline, and exit-status lines that try to confuse the firmware's parser ("EXIT:
- * STATUS=" with no digits, with 25 digits, with a sign and no digits).  Ends with a last
- * well-formed "EXIT: STATUS=5": hcallsim must report exactly 5.
+ * STATUS=" with no digits, with a sign and no digits, statuses at and beyond the int64_t range:
+ * the firmware saturates them to INT64_MAX / INT64_MIN).  Ends with a last well-formed
+ * "EXIT: STATUS=5": hcallsim must report exactly 5.  tests/unit/test_hostile.c checks the
+ * sequence of statuses the firmware stored.
  */
 #include "guest.h"
 
@@ -27,9 +29,22 @@ int main(void *fdt)
     for (int i = 0; i < 1000; i++)
         put("no newline ~~~~~~~~~", 20);
     put("\n", 1);
-    put("EXIT: STATUS=\n", 14);
-    put("EXIT: STATUS=-\n", 15);
-    put("EXIT: STATUS=1234567890123456789012345\n", 39);
-    put("EXIT: EXIT: STATUS=x\n", 21);
+    static const char *const lines[] = {
+        "EXIT: STATUS=\n",
+        "EXIT: STATUS=-\n",
+        "EXIT: STATUS=1234567890123456789012345\n",  /* INT64_MAX */
+        "EXIT: STATUS=9223372036854775807\n",        /* INT64_MAX exactly */
+        "EXIT: STATUS=9223372036854775808\n",        /* INT64_MAX + 1: INT64_MAX */
+        "EXIT: STATUS=-9223372036854775808\n",       /* INT64_MIN exactly */
+        "EXIT: STATUS=-9223372036854775809\n",       /* INT64_MIN - 1: INT64_MIN */
+        "EXIT: STATUS=-1234567890123456789012345\n", /* INT64_MIN */
+        "EXIT: EXIT: STATUS=x\n",
+    };
+    for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        unsigned long len = 0;
+        while (lines[i][len])
+            len++;
+        put(lines[i], len);
+    }
     return 5;
 }

@@ -43,32 +43,41 @@ void hv_printf(const char *fmt, ...)
     va_end(ap);
 }
 
+/* magnitude * 10 + digit, saturated at limit (a guest may send any number of digits) */
+static uint64_t append_digit_saturated(uint64_t magnitude, unsigned digit, uint64_t limit)
+{
+    return magnitude > (limit - digit) / 10 ? limit : magnitude * 10 + digit;
+}
+
 /*
  * Guest console output.  A line "EXIT: STATUS=n" is the guest's exit status: it is kept in the
- * boot-parameter block for the emulator, and the power-off that follows reports it.
+ * boot-parameter block for the emulator, and the power-off that follows reports it.  A status
+ * beyond the int64_t range saturates: INT64_MAX, or INT64_MIN with a leading '-'.
  */
 void hv_guest_putc(char c)
 {
     static const char prefix[] = "EXIT: STATUS=";
     static unsigned matched;
-    static int64_t value;
+    static uint64_t magnitude;
     static int negative, digits;
     struct hv_bootparams *bp = hv_bootparams();
 
     hv_putc(c);
     if (matched < sizeof(prefix) - 1) {
         matched = (c == prefix[matched]) ? matched + 1 : (c == prefix[0]);
-        value = negative = digits = 0;
+        magnitude = 0;
+        negative = digits = 0;
         return;
     }
     if (c == '-' && !digits && !negative) {
         negative = 1;
     } else if (c >= '0' && c <= '9') {
-        value = value * 10 + (c - '0');
-        digits++;
+        uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+        magnitude = append_digit_saturated(magnitude, (unsigned)(c - '0'), limit);
+        digits = 1;
     } else {
         if (digits) {
-            bp->exit_status = (uint64_t)(negative ? -value : value);
+            bp->exit_status = negative ? 0 - magnitude : magnitude; /* two's complement */
             bp->exit_flags |= HV_EXIT_STATUS_VALID;
         }
         matched = (c == prefix[0]);

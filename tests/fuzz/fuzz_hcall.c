@@ -6,8 +6,9 @@
  * and the CPU are saved.  Per input: restore (the pages the last run stored to, and the firmware's
  * image and tables), write the input's guest memory block at guest real 0x10000, set r3..r12,
  * run the `sc 1` until the CPU is back in the guest (or the budget runs out, or the guest powered
- * off through RTAS).  Checked: no store into firmware memory outside the structures hcalls may
- * change (fw_guard.h), the firmware image's checksum is unchanged, the firmware never reported an
+ * off through RTAS).  Checked: no store into firmware memory outside the allowed set of this
+ * call (fw_guard.h: derived from the hcall number and its arguments, plus the host-side path if
+ * the firmware took it), the firmware image's checksum is unchanged, the firmware never reported an
  * error of its own (HV_EXIT_FIRMWARE_ERROR: an interrupt taken in hypervisor state), no
  * checkstop, no unimplemented facility.
  *
@@ -95,6 +96,12 @@ static void before_insn(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t pc = cpu_get_nip(cpu) & FW_MASK;
     if ((cpu_get_msr(cpu) & MSR_HV) && pc < 4ull * FW_CODE_WORDS) fw_pc_counters[pc >> 2]++;
+    fw_guard_before(&fx.guard, cpu, insn);
+}
+
+static void on_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
+{
+    fw_guard_interrupt(&fx.guard, cpu, vector, saved_pc);
 }
 
 /* Stops the run once the CPU is back in the guest. */
@@ -103,8 +110,12 @@ static void after_insn(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
     if (!(cpu_get_msr(cpu) & MSR_HV)) cpu_request_stop(cpu);
 }
 
-static const cpu_observer observer = {
-    .before = before_insn, .after = after_insn, .mem_access = on_mem_access};
+static const cpu_observer observer = {.before = before_insn,
+                                      .after = after_insn,
+                                      .interrupt = on_interrupt,
+                                      .mem_access = on_mem_access};
+/* The boot: no guard yet (it reads the booted firmware's tables) */
+static const cpu_observer boot_observer = {.after = after_insn};
 
 static void boot(void)
 {
@@ -124,13 +135,6 @@ static void boot(void)
         fprintf(stderr, "fuzz_hcall: %s\n", err);
         exit(1);
     }
-    if (!fw_guard_init(&fx.guard, syms, HV_DEFAULT_RMOR, err, sizeof(err))) {
-        fprintf(stderr, "fuzz_hcall: %s\n", err);
-        exit(1);
-    }
-    fx.hpt_start = symtab_find(syms, "hv_hpt")->addr;
-    symtab_free(syms);
-
     const uint64_t bp = HV_BOOTPARAMS_PHYS;
     store64(bp + BP_MAGIC, HV_BOOTPARAMS_MAGIC);
     store64(bp + BP_VERSION, HV_BOOTPARAMS_VERSION);
@@ -143,13 +147,18 @@ static void boot(void)
     store_big_endian(HV_DEFAULT_RMOR + GUEST_ENTRY, 0x44000022u);     /* sc 1 */
     store_big_endian(HV_DEFAULT_RMOR + GUEST_ENTRY + 4, 0x48000000u); /* b . */
     machine_reset(fx.m);
-    cpu_exit why = cpu_run_observed(fx.cpu, BOOT_BUDGET, &observer);
+    cpu_exit why = cpu_run_observed(fx.cpu, BOOT_BUDGET, &boot_observer);
     if (why != CPU_EXIT_STOP || cpu_get_nip(fx.cpu) != GUEST_ENTRY) {
         fprintf(stderr, "fuzz_hcall: the firmware did not reach the guest (exit %d, NIP 0x%llx)\n",
                 (int)why, (unsigned long long)cpu_get_nip(fx.cpu));
         exit(1);
     }
-    fx.guard.bad_stores = 0; /* the boot itself clears .bss and builds the tables */
+    if (!fw_guard_init(&fx.guard, syms, HV_DEFAULT_RMOR, fx.ram, err, sizeof(err))) {
+        fprintf(stderr, "fuzz_hcall: %s\n", err);
+        exit(1);
+    }
+    fx.hpt_start = fx.guard.hpt;
+    symtab_free(syms);
     fx.saved_ram = malloc(RAM_SIZE);
     if (!fx.saved_ram) abort();
     memcpy(fx.saved_ram, fx.ram, RAM_SIZE);
@@ -175,6 +184,7 @@ static void restore(void)
     restore_range(fx.hpt_start, fx.guard.image_end);
     *fx.cpu = fx.saved_cpu;
     fx.guard.bad_stores = 0;
+    fw_guard_reset_call(&fx.guard);
 }
 
 static uint64_t argument(fuzz_input *in, unsigned mode)
@@ -220,7 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (unsigned long long)cpu_get_gpr(fx.cpu, 4));
     char what[256];
     fw_guard_describe(&fx.guard, what, sizeof(what));
-    FUZZ_CHECK(fx.guard.bad_stores == 0, "hcall 0x%llx: %s", (unsigned long long)r3, what);
+    FUZZ_CHECK(fw_guard_clean(&fx.guard), "hcall 0x%llx: %s", (unsigned long long)r3, what);
     FUZZ_CHECK(why == CPU_EXIT_STOP || why == CPU_EXIT_BUDGET, "hcall 0x%llx: exit %d (%s)",
                (unsigned long long)r3, (int)why, cpu_exit_detail(fx.cpu));
     uint64_t flags = 0;

@@ -7,11 +7,11 @@
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # --- script mode ---------------------------------------------------------------------------
-  # MODE=expect: run `HCALLSIM bios ARGS`; check the exit status (STATUS), optionally stdout
-  #   against the file EXPECTED or the regex STDOUT_REGEX, and stderr against STDERR_REGEX.
-  #   Rejected input (64-66) must print exactly one line on stderr and nothing on stdout.  BIG_FILE/BIG_SIZE create a file
-  #   of that size first.
+  # MODE=expect: run `HCALLSIM bios ARGS` and check it with hcallsim_expect_check (expect.cmake:
+  #   STATUS, EXPECTED, STDOUT_REGEX, STDERR_REGEX...).  BIG_FILE/BIG_SIZE create a file of that
+  #   size first.
   # MODE=qemu: run IMAGE under hcallsim and QEMU; stdout and exit status must be identical.
+  include(${CMAKE_CURRENT_LIST_DIR}/expect.cmake)
   separate_arguments(args UNIX_COMMAND "${ARGS}")
   if(DEFINED BIG_FILE)
     execute_process(COMMAND truncate -s ${BIG_SIZE} ${BIG_FILE} RESULT_VARIABLE rc)
@@ -36,30 +36,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
     message(STATUS "identical: exit status ${rc}, ${out}")
     return()
   endif()
-  if(NOT rc STREQUAL STATUS)
-    message(FATAL_ERROR "exit status ${rc}, expected ${STATUS}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  if(DEFINED EXPECTED)
-    file(READ ${EXPECTED} expected_out)
-    if(NOT out STREQUAL expected_out)
-      message(FATAL_ERROR "stdout differs from ${EXPECTED}:\n${out}\nstderr:\n${err}")
-    endif()
-  endif()
-  if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
-    message(FATAL_ERROR "stderr does not match '${STDERR_REGEX}':\n${err}")
-  endif()
-  if(DEFINED STDOUT_REGEX AND NOT out MATCHES "${STDOUT_REGEX}")
-    message(FATAL_ERROR "stdout does not match '${STDOUT_REGEX}':\n${out}")
-  endif()
-  if(STATUS GREATER_EQUAL 64 AND STATUS LESS_EQUAL 66)
-    string(REGEX MATCHALL "\n" newlines "${err}")
-    list(LENGTH newlines lines)
-    if(NOT out STREQUAL "" OR NOT lines EQUAL 1)
-      message(FATAL_ERROR "rejected input must give one stderr line and no output:\n"
-                          "stdout:\n${out}\nstderr:\n${err}")
-    endif()
-  endif()
-  message(STATUS "exit status ${rc}; stderr: ${err}")
+  hcallsim_expect_check()
   return()
 endif()
 

@@ -32,6 +32,8 @@ hcallsim_run_expect(hostile_run_hcalls "integration;hostile" ${CMAKE_CURRENT_BIN
   "-DEXPECT=hostile_hcalls: 0 failures;EXIT: STATUS=0" -DREJECT=FAIL)
 hcallsim_run_expect(hostile_run_access "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 0 "${GUEST_DIR}/hostile_access.elf"
   "-DEXPECT=hostile_access: 0 failures;EXIT: STATUS=0" -DREJECT=FAIL)
+hcallsim_run_expect(hostile_run_privileged "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 0 "${GUEST_DIR}/hostile_privileged.elf"
+  "-DEXPECT=hostile_privileged: 0 failures;EXIT: STATUS=0" -DREJECT=FAIL)
 hcallsim_run_expect(hostile_run_loop "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 67 "${GUEST_DIR}/hostile_loop.elf --max-insns 2000000"
   "-DSTDERR_REGEX=^hcallsim run: --max-insns 2000000 spent before the guest powered off at PC 0x[0-9a-f]+ \\((guest|firmware)[^\n]*\\)\n$")
 hcallsim_run_expect(hostile_run_flood "integration;hostile" ${CMAKE_CURRENT_BINARY_DIR}/hostile 5 "${GUEST_DIR}/hostile_flood.elf"

@@ -5,14 +5,14 @@
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # --- script mode ---------------------------------------------------------------------------
-  # MODE=expect: run `HCALLSIM run ARGS` in WORKDIR; check the exit status (STATUS), that stdout
-  #   matches every regex in EXPECT (a list) and none in REJECT, that stderr matches
-  #   STDERR_REGEX.  Rejected input (64-66) must print exactly one stderr line and nothing on
-  #   stdout.  TRUNCATE=src:dst:bytes first writes the first bytes of src to dst.
+  # MODE=expect: run `HCALLSIM run ARGS` in WORKDIR and check it with hcallsim_expect_check
+  #   (expect.cmake: STATUS, EXPECT, REJECT, STDERR_REGEX...).  TRUNCATE=src:dst:bytes first
+  #   writes the first bytes of src to dst.
   # MODE=qemu: run GUEST under `hcallsim run` and under qemu-system-ppc64 -M pseries (boot ROM
   #   ROM, -append APPEND); the guest's console lines (not the firmware's "HV: " lines, not the
   #   path summary, not lines starting with the regex VARIES) and the exit status (QEMU: from
   #   "EXIT: STATUS=n") must be identical.
+  include(${CMAKE_CURRENT_LIST_DIR}/expect.cmake)
   separate_arguments(args UNIX_COMMAND "${ARGS}")
   if(NOT DEFINED WORKDIR)
     set(WORKDIR ${CMAKE_CURRENT_BINARY_DIR})
@@ -63,31 +63,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
     return()
   endif()
 
-  if(NOT rc STREQUAL STATUS)
-    message(FATAL_ERROR "exit status ${rc}, expected ${STATUS}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  foreach(regex IN LISTS EXPECT)
-    if(NOT out MATCHES "${regex}")
-      message(FATAL_ERROR "stdout does not match '${regex}':\n${out}\nstderr:\n${err}")
-    endif()
-  endforeach()
-  foreach(regex IN LISTS REJECT)
-    if(out MATCHES "${regex}")
-      message(FATAL_ERROR "stdout matches '${regex}':\n${out}\nstderr:\n${err}")
-    endif()
-  endforeach()
-  if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
-    message(FATAL_ERROR "stderr does not match '${STDERR_REGEX}':\n${err}")
-  endif()
-  if(STATUS GREATER_EQUAL 64 AND STATUS LESS_EQUAL 66)
-    string(REGEX MATCHALL "\n" newlines "${err}")
-    list(LENGTH newlines lines)
-    if(NOT out STREQUAL "" OR NOT lines EQUAL 1)
-      message(FATAL_ERROR "rejected input must give one stderr line and no output:\n"
-                          "stdout:\n${out}\nstderr:\n${err}")
-    endif()
-  endif()
-  message(STATUS "exit status ${rc}; stderr: ${err}")
+  hcallsim_expect_check()
   return()
 endif()
 
