@@ -114,16 +114,14 @@ static insn_result exec_fetch_context(ppc_cpu *cpu, const ppc_insn *insn)
     return r;
 }
 
-/* INSN_HOT_<fn> when the run loop inlines `exec`, else INSN_HOT_CALL. */
-static uint8_t hot_index(insn_exec_fn exec)
+/* The first entry of insns/hot.def for the decoded instruction (its execute function and its
+ * condition), else INSN_HOT_CALL. */
+static uint8_t hot_index(const ppc_insn *insn)
 {
-    static const insn_exec_fn hot[INSN_HOT__COUNT] = {
-#define HOT(fn) [INSN_HOT_##fn] = fn,
+#define HOT(name, fn, when)                                                                        \
+    if (insn->exec == fn && (when)) return INSN_HOT_##name;
 #include "cpu/insns/hot.def"
 #undef HOT
-    };
-    for (unsigned i = INSN_HOT_CALL + 1; i < INSN_HOT__COUNT; i++)
-        if (hot[i] == exec) return (uint8_t)i;
     return INSN_HOT_CALL;
 }
 
@@ -186,5 +184,5 @@ void insn_decode(uint32_t word, ppc_insn *out)
     }
     if (out->exec != exec_invalid_form && changes_fetch_context(row, id, out->imm))
         out->exec = exec_fetch_context;
-    out->hot = hot_index(out->exec);
+    out->hot = hot_index(out);
 }

@@ -26,9 +26,8 @@ CPU_HOT_HELPER bool cr_test(const ppc_cpu *cpu, unsigned bo, unsigned bi)
 }
 
 /* The BO/BI condition of bc, bclr and bctar: decrement CTR first (all 64 bits), then test it. */
-CPU_HOT_HELPER bool condition_met(ppc_cpu *cpu, const ppc_insn *insn)
+CPU_HOT_HELPER bool condition_met(ppc_cpu *cpu, unsigned bo, unsigned bi)
 {
-    unsigned bo = insn->rt, bi = insn->ra;
     if (!(bo & BO_KEEP_CTR)) {
         cpu->ctr--;
         if (!ctr_test(cpu, cpu->ctr, bo)) return false;
@@ -64,19 +63,23 @@ CPU_HOT_EXEC insn_result exec_b(ppc_cpu *cpu, const ppc_insn *insn)
     return take_branch(cpu, target);
 }
 
+/* The fields are read before any state changes, so that what the run loop knows of them
+ * (insns/hot.def) still holds. */
 CPU_HOT_EXEC insn_result exec_bc(ppc_cpu *cpu, const ppc_insn *insn)
 {
+    unsigned bo = insn->rt, bi = insn->ra;
     uint64_t target = immediate_target(cpu, insn);
     set_link(cpu, insn);
-    return condition_met(cpu, insn) ? take_branch(cpu, target) : INSN_NEXT;
+    return condition_met(cpu, bo, bi) ? take_branch(cpu, target) : INSN_NEXT;
 }
 
 /* bclr and bctar: the target register is read before LK updates LR (bclrl branches to the old
  * LR). */
 static insn_result branch_to_register(ppc_cpu *cpu, const ppc_insn *insn, uint64_t target)
 {
+    unsigned bo = insn->rt, bi = insn->ra;
     set_link(cpu, insn);
-    return condition_met(cpu, insn) ? take_branch(cpu, target) : INSN_NEXT;
+    return condition_met(cpu, bo, bi) ? take_branch(cpu, target) : INSN_NEXT;
 }
 
 CPU_HOT_EXEC insn_result exec_bclr(ppc_cpu *cpu, const ppc_insn *insn)

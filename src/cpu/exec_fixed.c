@@ -41,8 +41,9 @@ CPU_HOT_HELPER void set_ov(ppc_cpu *cpu, bool overflow)
  * this is called, so CR0[SO] sees the new SO. */
 CPU_HOT_HELPER insn_result put_rc(ppc_cpu *cpu, const ppc_insn *insn, unsigned reg, uint64_t value)
 {
+    bool record = insn->rc; /* read first: what the run loop knows of it still holds */
     cpu->gpr[reg] = value;
-    if (insn->rc) cpu_record_cr0(cpu, value);
+    if (record) cpu_record_cr0(cpu, value);
     return INSN_NEXT;
 }
 

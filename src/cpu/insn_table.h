@@ -163,7 +163,7 @@ extern const insn_row insn_table[INSN__COUNT];
 enum insn_hot {
     INSN_HOT_DECODE = 0,
     INSN_HOT_CALL,
-#define HOT(fn) INSN_HOT_##fn,
+#define HOT(name, fn, when) INSN_HOT_##name,
 #include "cpu/insns/hot.def"
 #undef HOT
     INSN_HOT__COUNT

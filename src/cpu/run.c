@@ -205,7 +205,7 @@ static cpu_exit run_plain(ppc_cpu *cpu, uint64_t budget)
     static void *const dispatch[INSN_HOT__COUNT] = {
         [INSN_HOT_DECODE] = &&decode,
         [INSN_HOT_CALL] = &&call,
-#define HOT(fn) [INSN_HOT_##fn] = &&hot_##fn,
+#define HOT(name, fn, when) [INSN_HOT_##name] = &&hot_##name,
 #include "cpu/insns/hot.def"
 #undef HOT
     };
@@ -266,7 +266,9 @@ decode:
 
 call:
     RETIRE(insn->exec(cpu, insn));
-#define HOT(fn) hot_##fn : RETIRE(fn(cpu, insn));
+#define HOT(name, fn, when)                                                                        \
+    hot_##name : if (!(when)) __builtin_unreachable(); /* decode.c checked it */                   \
+    RETIRE(fn(cpu, insn));
 #include "cpu/insns/hot.def"
 #undef HOT
 #undef RETIRE
