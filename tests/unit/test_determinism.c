@@ -45,8 +45,12 @@ static uint8_t *read_whole(const char *path, size_t *size)
     return data;
 }
 
-static void run_once(const char *guest, bool with_trace, run_output *o)
+/* How run_once() runs the CPU: observed (paths, and the trace if asked) or the plain loop. */
+typedef enum run_mode { RUN_OBSERVED, RUN_OBSERVED_TRACE, RUN_PLAIN } run_mode;
+
+static void run_once(const char *guest, run_mode mode, run_output *o)
 {
+    bool with_trace = mode == RUN_OBSERVED_TRACE;
     memset(o, 0, sizeof(*o));
     char guest_path[512];
     snprintf(guest_path, sizeof(guest_path), "%s/%s.elf", DETERMINISM_GUEST_DIR, guest);
@@ -88,7 +92,10 @@ static void run_once(const char *guest, bool with_trace, run_output *o)
         assert_true(fanout_add(&fan, trace_observer(trace)));
     }
     ppc_cpu *cpu = machine_cpu(s.m);
-    o->why = cpu_run_observed(cpu, BUDGET, &fan.self);
+    if (mode == RUN_PLAIN)
+        o->why = cpu_run(cpu, BUDGET);
+    else
+        o->why = cpu_run_observed(cpu, BUDGET, &fan.self);
     paths_print_summary(paths, summary);
     paths_destroy(paths);
     if (trace) {
@@ -136,8 +143,8 @@ static void assert_same_bytes(const char *what, const char *a, size_t alen, cons
 static void assert_deterministic(const char *guest, bool with_trace)
 {
     run_output a, b;
-    run_once(guest, with_trace, &a);
-    run_once(guest, with_trace, &b);
+    run_once(guest, with_trace ? RUN_OBSERVED_TRACE : RUN_OBSERVED, &a);
+    run_once(guest, with_trace ? RUN_OBSERVED_TRACE : RUN_OBSERVED, &b);
     assert_int_equal(a.why, CPU_EXIT_STOP);
     assert_true(a.exit.powered_off);
     assert_true(a.console_len > 0 && a.summary_len > 0);
@@ -156,6 +163,37 @@ static void assert_deterministic(const char *guest, bool with_trace)
     assert_int_equal(a.exit.status, b.exit.status);
     free_output(&a);
     free_output(&b);
+}
+
+/* The plain loop (threaded, hot functions inlined, blocks of fall-through slots, run.c) and the
+ * observed loop (one instruction at a time through the table's execute functions) must agree:
+ * same console, same instruction and cycle counts, same final state. */
+static void assert_plain_matches_observed(const char *guest)
+{
+    run_output a, b;
+    run_once(guest, RUN_OBSERVED, &a);
+    run_once(guest, RUN_PLAIN, &b);
+    assert_int_equal(a.why, CPU_EXIT_STOP);
+    assert_true(a.exit.powered_off);
+    assert_same_bytes("console", a.console, a.console_len, b.console, b.console_len);
+    assert_int_equal(a.why, b.why);
+    assert_int_equal(a.insns, b.insns);
+    assert_int_equal(a.cycles, b.cycles);
+    assert_int_equal(a.nip, b.nip);
+    assert_int_equal(a.msr, b.msr);
+    assert_memory_equal(a.gpr, b.gpr, sizeof(a.gpr));
+    assert_int_equal(a.exit.status, b.exit.status);
+    free_output(&a);
+    free_output(&b);
+}
+
+static void test_plain_matches_observed(void **state)
+{
+    static const char *const guests[] = {"hcall_all",         "tce_demo",       "problem_sc",
+                                         "trace_scenarios",   "hostile_hcalls", "hostile_access",
+                                         "hostile_privileged"};
+    for (size_t i = 0; i < sizeof(guests) / sizeof(guests[0]); i++)
+        assert_plain_matches_observed(guests[i]);
 }
 
 /* Every hcall, RTAS get-time-of-day, H_RANDOM, H_CEDE with the decrementer, a reflected
@@ -189,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_tce_demo_trace_twice),
         cmocka_unit_test(test_hostile_hcalls_trace_twice),
         cmocka_unit_test(test_hostile_flood_twice),
+        cmocka_unit_test(test_plain_matches_observed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
