@@ -122,15 +122,17 @@ struct ppc_cpu {
     /* Time: cycles drive TB; DEC and HDEC are kept as (value written, TB at the write).
      * The cycle count is not stored: the run loops count down `left`, the cycles until
      * `next_event` (when they must next check interrupts, timers, stops and the budget).  The
-     * plain loop settles `left` only when it leaves a run of fall-through slots (a block):
-     * inside one, the instructions since `block_start` are owed, and it stops at `block_stop`,
-     * which it sets to the event or the page end, whichever comes first.  So cpu_now() =
-     * next_event - left + (current_insn - block_start).  Set next_event only through
-     * cpu_set_next_event(), which also ends the block after the current instruction. */
+     * plain loop settles `left` only when it leaves a run of fall-through slots (a block) that
+     * began at slot `block_start`, NIP `block_nip`: inside one, the instructions before the
+     * current one are owed, (NIP - block_nip) / 4, and the block ends when NIP reaches
+     * `block_stop_nip` (the event or the page end).  So cpu_now() = next_event - left + owed.
+     * Set next_event only through cpu_set_next_event(), which settles the block at the current
+     * instruction and ends it there.  Execute functions that change NIP do it after their last
+     * MSR write (interrupt delivery, rfid), so NIP is the CIA whenever time is read. */
     int64_t left;
     uint64_t next_event;
-    const ppc_insn *block_start; /* NULL outside a block of the plain loop */
-    const ppc_insn *block_stop;
+    const ppc_insn *block_start; /* NULL outside a block of the plain loop, or once settled */
+    uint64_t block_nip, block_stop_nip;
     uint64_t idle_steps; /* steps that retired no instruction: instructions = cycles - these */
     uint64_t tb_base;    /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
     uint64_t dec_written, dec_written_tb;
@@ -143,7 +145,8 @@ struct ppc_cpu {
     cpu_exit exit_reason; /* set with stop_requested for checkstop/unimplemented */
     char exit_detail[160];
 
-    /* The executing instruction (its word goes into HEIR and DSISR). */
+    /* The executing instruction, for the observed loop and once a block is settled; use
+     * cpu_current_insn(). */
     const ppc_insn *current_insn;
     /* Set while cpu_run_observed() runs; interrupt delivery reports to it. */
     const cpu_observer *observer;
@@ -253,8 +256,14 @@ static inline void cpu_code_written(ppc_cpu *cpu, uint64_t pa, unsigned size)
 /* The core cycle count (each step of a run loop costs one). */
 static inline uint64_t cpu_now(const ppc_cpu *cpu)
 {
-    uint64_t owed = cpu->block_start ? (uint64_t)(cpu->current_insn - cpu->block_start) : 0;
+    uint64_t owed = cpu->block_start ? (cpu->nip - cpu->block_nip) >> 2 : 0;
     return cpu->next_event - (uint64_t)cpu->left + owed;
+}
+/* The executing instruction (its word goes into HEIR and DSISR). */
+static inline const ppc_insn *cpu_current_insn(const ppc_cpu *cpu)
+{
+    return cpu->block_start ? cpu->block_start + ((cpu->nip - cpu->block_nip) >> 2)
+                            : cpu->current_insn;
 }
 /* The run loop must check events at cycle `at` (now or earlier: before the next instruction). */
 static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
@@ -265,8 +274,9 @@ static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
     cpu->left = (int64_t)ahead;
     cpu->next_event = now + ahead;
     if (cpu->block_start) { /* settle the block at the current instruction, and end it there */
-        cpu->block_start = cpu->current_insn;
-        cpu->block_stop = cpu->current_insn + 1;
+        cpu->current_insn = cpu_current_insn(cpu);
+        cpu->block_start = NULL;
+        cpu->block_stop_nip = cpu->nip + 4;
     }
 }
 /* The fetch cache holds no page. */

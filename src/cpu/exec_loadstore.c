@@ -49,7 +49,7 @@ CPU_HOT_HELPER uint64_t truncate_to(uint64_t value, unsigned size)
 static insn_result alignment_interrupt(ppc_cpu *cpu, bool set_dar, uint64_t ea)
 {
     if (set_dar) cpu->spr[SPR_DAR] = ea;
-    cpu->spr[SPR_DSISR] |= (cpu->current_insn->word >> 16) & 0x3ffu;
+    cpu->spr[SPR_DSISR] |= (cpu_current_insn(cpu)->word >> 16) & 0x3ffu;
     cpu_interrupt(cpu, VEC_ALIGNMENT, cpu->nip, 0);
     return INSN_JUMP;
 }

@@ -128,7 +128,7 @@ insn_result cpu_program_interrupt(ppc_cpu *cpu, uint64_t reason)
  * QEMU 7.2 does not implement HEIR). */
 insn_result cpu_hea_interrupt(ppc_cpu *cpu)
 {
-    cpu->spr[SPR_HEIR] = cpu->current_insn->word;
+    cpu->spr[SPR_HEIR] = cpu_current_insn(cpu)->word;
     cpu_interrupt(cpu, VEC_HEA, cpu->nip, 0);
     return INSN_JUMP;
 }

@@ -138,6 +138,22 @@ static void idle_step(ppc_cpu *cpu)
     cpu->idle_steps++;
 }
 
+/* Starts a block of at most `slots` fall-through slots at `insn` (NIP). */
+static inline void begin_block(ppc_cpu *cpu, const ppc_insn *insn, int64_t slots)
+{
+    cpu->block_start = insn;
+    cpu->block_nip = cpu->nip;
+    cpu->block_stop_nip = cpu->nip + 4 * (uint64_t)slots;
+}
+
+/* Leaves the block after `last`, the instruction just retired: settles its cycles (one if
+ * cpu_set_next_event already settled the block during it). */
+static inline void end_block(ppc_cpu *cpu, const ppc_insn *last)
+{
+    cpu->left -= cpu->block_start ? last + 1 - cpu->block_start : 1;
+    cpu->block_start = NULL;
+}
+
 /* One step of the observed loop: deliver a pending interrupt, or execute one instruction (whose
  * fetch may itself raise ISI or a machine check). */
 static void step_observed(ppc_cpu *cpu, const cpu_observer *obs)
@@ -238,15 +254,11 @@ look_up: /* NIP is masked for the mode; no instruction in hand */
     }
     page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
     if (cpu->left <= 0) { /* after an event: one instruction, then look again */
-        cpu->block_start = insn;
-        cpu->block_stop = insn + 1;
-        cpu->current_insn = insn;
+        begin_block(cpu, insn, 1);
         goto *dispatch[insn->hot];
     }
 new_block: /* the block runs to the page end or the event */
-    cpu->block_start = insn;
-    cpu->block_stop = page_end - insn > cpu->left ? insn + cpu->left : page_end;
-    cpu->current_insn = insn;
+    begin_block(cpu, insn, page_end - insn > cpu->left ? cpu->left : page_end - insn);
     goto *dispatch[insn->hot];
 
 decode:
@@ -259,8 +271,8 @@ decode:
     do {                                                                                           \
         if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
         cpu->nip += 4;                                                                             \
-        if (__builtin_expect(++insn == cpu->block_stop, 0)) goto fell_through;                     \
-        cpu->current_insn = insn;                                                                  \
+        if (__builtin_expect(cpu->nip == cpu->block_stop_nip, 0)) goto fell_through;               \
+        insn++;                                                                                    \
         goto *dispatch[insn->hot];                                                                 \
     } while (0)
 
@@ -273,18 +285,17 @@ call:
 #undef HOT
 #undef RETIRE
 
-fell_through: /* at the event or the page end: `insn` is one past the last retired */
-    cpu->left -= insn - cpu->block_start;
-    cpu->block_start = NULL;
+fell_through: /* at the event or the page end */
+    end_block(cpu, insn);
     cpu->nip &= cpu_ea_mask(cpu);
     goto look_up;
 jumped:
-    cpu->left -= cpu->current_insn + 1 - cpu->block_start;
-    cpu->block_start = NULL;
-    /* A branch within the cached page, no event due and MSR unchanged: no look-up. */
+    end_block(cpu, insn);
+    /* A branch within the cached page, with no event due and the cache's MSR: no look-up. */
     if (cpu->left > 0 && (cpu->nip & ~0xfffull) == cpu->fetch_ea_page &&
-        cpu->msr == cpu->fetch_msr && page_end != &uncached + 1) {
+        cpu->msr == cpu->fetch_msr) {
         insn = &cpu->fetch_page->insn[(cpu->nip & 0xfff) >> 2];
+        page_end = cpu->fetch_page->insn + 1024;
         goto new_block;
     }
     goto look_up;
