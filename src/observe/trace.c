@@ -12,8 +12,7 @@
 #include <zlib.h>
 
 #include "cpu/insn_table.h"
-#include "cpu/spr.h"
-/* Only for the reservation, which cpu.h has no accessor for. */
+#include "cpu/spr.h" /* the SPR fields: numbers, spr_lookup/spr_read */
 
 #define TRACE_MAGIC "# hcallsim trace 1"
 
@@ -79,10 +78,55 @@ void trace_mode_string(uint64_t msr, char out[5])
     out[4] = '\0';
 }
 
-/* ---- Writer ---- */
+/* ---- Writer ----
+ * The per-record path is what a traced run costs, so it stays clear of the printf family: digits
+ * are formatted by hand into one large buffer, written in big chunks.  The part of a record line
+ * that depends only on the instruction's address, word and mode -- its "site": mode, pc, word,
+ * symbol and disassembly -- is formatted once and then copied from a direct-mapped cache. */
 
 #define WRITER_BUFFER (1u << 20)
 #define WRITER_SLACK  8192 /* more than one record line or event line can take */
+
+#define SITE_LABEL_MAX  80 /* symbol+offset, NUL included (longer labels are cut) */
+#define SITE_DISASM_MAX 64 /* disassembly, NUL included */
+/* "MODE PC WORD LABEL \"DISASM\"" without the NULs */
+#define SITE_TEXT_MAX   (4 + 1 + 16 + 1 + 8 + 1 + SITE_LABEL_MAX + 2 + SITE_DISASM_MAX + 1)
+#define SITE_CACHE_SIZE 2048    /* entries, a power of two */
+#define SITE_EMPTY      (~0ull) /* the mode of an unused entry: no MSR has every bit set */
+
+typedef struct site_entry {
+    uint64_t pc;
+    uint64_t mode; /* MSR & TRACE_MODE_BITS (chooses the symbol table), or SITE_EMPTY */
+    uint32_t word;
+    uint16_t len;
+    char text[SITE_TEXT_MAX];
+} site_entry;
+
+#define STATE_SLOTS ((TF_COUNT + 7) & ~7u) /* the fields, padded to whole blocks of 8 */
+
+/* The fields that are SPRs (read as mfspr would, without the privilege check). */
+static const struct {
+    uint8_t field;
+    uint16_t spr;
+} spr_fields[] = {
+    {TF_XER, SPR_XER},     {TF_LR, SPR_LR},       {TF_CTR, SPR_CTR},     {TF_SRR0, SPR_SRR0},
+    {TF_SRR1, SPR_SRR1},   {TF_HSRR0, SPR_HSRR0}, {TF_HSRR1, SPR_HSRR1}, {TF_SPRG0, SPR_SPRG0},
+    {TF_SPRG1, SPR_SPRG1}, {TF_SPRG2, SPR_SPRG2}, {TF_SPRG3, SPR_SPRG3}, {TF_CFAR, SPR_CFAR},
+    {TF_LPCR, SPR_LPCR},   {TF_DAR, SPR_DAR},     {TF_DSISR, SPR_DSISR},
+};
+#define NSPR_FIELDS (sizeof(spr_fields) / sizeof(spr_fields[0]))
+
+/* The record number as decimal text, incremented in place (right-aligned in digits). */
+typedef struct decimal_counter {
+    char digits[20];
+    unsigned first; /* index of the most significant digit */
+} decimal_counter;
+
+/* " name=" of a field, ready to copy as 8 bytes (the longest name has 5 letters). */
+typedef struct field_prefix {
+    char text[8];
+    uint8_t len;
+} field_prefix;
 
 struct trace_writer {
     cpu_observer observer;
@@ -94,8 +138,13 @@ struct trace_writer {
     char *buf;
     size_t len;
     uint64_t records;
-    uint64_t last[TF_COUNT];
+    /* The state of the record being written and of the one before, by record number parity. */
+    uint64_t state[2][STATE_SLOTS];
     bool failed;
+    field_prefix prefix[TF_COUNT];
+    const spr_info *spr[NSPR_FIELDS]; /* of spr_fields, looked up once */
+    decimal_counter number;
+    site_entry sites[SITE_CACHE_SIZE];
 };
 
 static void writer_flush(trace_writer *t)
@@ -119,12 +168,27 @@ static char *writer_space(trace_writer *t)
     return t->buf + t->len;
 }
 
-static const char hex_digits[] = "0123456789abcdef";
-
-static char *put_hex(char *p, uint64_t v, unsigned digits)
+/* The 8 hex digits of v, most significant first, as the bytes of a host word in memory order:
+ * each nibble is spread into its own byte, then '0' or 'a' - 10 is added to all bytes at once. */
+static inline uint64_t hex8(uint32_t v)
 {
-    for (unsigned i = digits; i-- > 0; v >>= 4)
-        p[i] = hex_digits[v & 15];
+    uint64_t x = v;
+    x = (x | x << 16) & 0x0000ffff0000ffffull;
+    x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+    x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full; /* byte i holds nibble i (from the right) */
+    uint64_t letters = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+    x += 0x3030303030303030ull + letters * ('a' - '0' - 10);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* The low `digits` (1..16) hex digits of v. */
+static inline char *put_hex(char *p, uint64_t v, unsigned digits)
+{
+    uint64_t text[2] = {hex8((uint32_t)(v >> 32)), hex8((uint32_t)v)};
+    memcpy(p, (const char *)text + 16 - digits, digits);
     return p + digits;
 }
 
@@ -148,52 +212,56 @@ static char *put_dec(char *p, uint64_t v)
     return p;
 }
 
+static void counter_increment(decimal_counter *c)
+{
+    unsigned i = sizeof(c->digits);
+    while (i > c->first && c->digits[i - 1] == '9')
+        c->digits[--i] = '0';
+    if (i > c->first)
+        c->digits[i - 1]++;
+    else
+        c->digits[--c->first] = '1';
+}
+
+static char *put_counter(char *p, const decimal_counter *c)
+{
+    size_t n = sizeof(c->digits) - c->first;
+    memcpy(p, c->digits + c->first, n);
+    return p + n;
+}
+
 static uint64_t cpu_reservation(const ppc_cpu *cpu)
 {
     uint64_t addr;
     return cpu_get_reservation(cpu, &addr) ? addr : TRACE_NO_RESERVATION;
 }
 
-static void capture(ppc_cpu *cpu, uint64_t v[TF_COUNT])
+static void capture(const trace_writer *t, ppc_cpu *cpu, uint64_t v[TF_COUNT])
 {
-    static const uint16_t sprs[] = {
-        [TF_XER - TF_XER] = SPR_XER,     [TF_LR - TF_XER] = SPR_LR,
-        [TF_CTR - TF_XER] = SPR_CTR,     [TF_MSR - TF_XER] = 0,
-        [TF_SRR0 - TF_XER] = SPR_SRR0,   [TF_SRR1 - TF_XER] = SPR_SRR1,
-        [TF_HSRR0 - TF_XER] = SPR_HSRR0, [TF_HSRR1 - TF_XER] = SPR_HSRR1,
-        [TF_SPRG0 - TF_XER] = SPR_SPRG0, [TF_SPRG1 - TF_XER] = SPR_SPRG1,
-        [TF_SPRG2 - TF_XER] = SPR_SPRG2, [TF_SPRG3 - TF_XER] = SPR_SPRG3,
-        [TF_CFAR - TF_XER] = SPR_CFAR,   [TF_LPCR - TF_XER] = SPR_LPCR,
-        [TF_DAR - TF_XER] = SPR_DAR,     [TF_DSISR - TF_XER] = SPR_DSISR,
-    };
     for (unsigned i = 0; i < 32; i++)
         v[TF_GPR0 + i] = cpu_get_gpr(cpu, i);
     v[TF_CR] = cpu_get_cr(cpu);
-    for (unsigned f = TF_XER; f <= TF_DSISR; f++)
-        v[f] = f == TF_MSR ? cpu_get_msr(cpu) : cpu_get_spr(cpu, sprs[f - TF_XER]);
+    v[TF_MSR] = cpu_get_msr(cpu);
+    for (unsigned i = 0; i < NSPR_FIELDS; i++)
+        v[spr_fields[i].field] = spr_read(cpu, t->spr[i]);
     v[TF_RES] = cpu_reservation(cpu);
 }
 
-/* One record line: number, mode, pc, word, symbol, disassembly, cycle, fields. */
-static void write_record(trace_writer *t, ppc_cpu *cpu, const uint32_t *word)
+/* "MODE PC WORD LABEL \"DISASM\"" into out (SITE_TEXT_MAX bytes); word NULL for the final
+ * state.  Returns the length. */
+static size_t format_site(const trace_writer *t, char *out, uint64_t msr, uint64_t pc,
+                          const uint32_t *word)
 {
-    uint64_t v[TF_COUNT];
-    capture(cpu, v);
-    uint64_t pc = cpu_get_nip(cpu);
-    char *start = writer_space(t), *p = start;
     char mode[5];
-    trace_mode_string(v[TF_MSR], mode);
-
-    p = put_dec(p, ++t->records);
-    *p++ = ' ';
-    p = put_str(p, mode);
+    trace_mode_string(msr, mode);
+    char *p = put_str(out, mode);
     *p++ = ' ';
     p = put_hex(p, pc, 16);
     *p++ = ' ';
     p = word ? put_hex(p, *word, 8) : put_str(p, "--------");
     *p++ = ' ';
-    const symtab *syms = (v[TF_MSR] & MSR_HV) ? t->config.firmware : t->config.guest;
-    char label[80];
+    const symtab *syms = (msr & MSR_HV) ? t->config.firmware : t->config.guest;
+    char label[SITE_LABEL_MAX];
     if (syms && symtab_format(syms, pc, label, sizeof(label))) {
         for (char *c = label; *c; c++)
             if (*c == ' ' || *c == '"') *c = '_';
@@ -203,26 +271,77 @@ static void write_record(trace_writer *t, ppc_cpu *cpu, const uint32_t *word)
     }
     p = put_str(p, " \"");
     if (word) {
-        char text[64];
+        char text[SITE_DISASM_MAX];
         insn_disasm(*word, pc, text, sizeof(text));
         p = put_str(p, text);
     }
     *p++ = '"';
+    return (size_t)(p - out);
+}
+
+/* The site of an executed instruction: the disassembly depends on the pc (relative branches)
+ * and the label on the pc and MSR[HV], so all three are the key. */
+static const site_entry *site_of(trace_writer *t, uint64_t msr, uint64_t pc, uint32_t word)
+{
+    uint64_t mode = msr & TRACE_MODE_BITS;
+    /* pc >> 13 (which 8 KiB window) keeps firmware and guest code at the same offsets of
+     * different windows apart. */
+    site_entry *e = &t->sites[(pc >> 2 ^ pc >> 13) & (SITE_CACHE_SIZE - 1)];
+    if (e->pc != pc || e->word != word || e->mode != mode) {
+        e->pc = pc;
+        e->word = word;
+        e->mode = mode;
+        e->len = (uint16_t)format_site(t, e->text, msr, pc, &word);
+    }
+    return e;
+}
+
+/* The fields whose values differ, as a mask of 1 << field.  Most records change one or two
+ * registers: blocks of 8 fields are compared whole first (the padding is 0 on both sides). */
+static uint64_t changed_fields(const uint64_t v[STATE_SLOTS], const uint64_t last[STATE_SLOTS])
+{
+    uint64_t changed = 0;
+    for (unsigned block = 0; block < STATE_SLOTS; block += 8) {
+        if (!memcmp(v + block, last + block, 8 * sizeof(*v))) continue;
+        for (unsigned i = 0; i < 8; i++)
+            changed |= (uint64_t)(v[block + i] != last[block + i]) << (block + i);
+    }
+    return changed;
+}
+
+/* One record line: number, site, cycle, fields. */
+static void write_record(trace_writer *t, ppc_cpu *cpu, const uint32_t *word)
+{
+    uint64_t *v = t->state[t->records & 1], *last = t->state[~t->records & 1];
+    capture(t, cpu, v);
+    uint64_t pc = cpu_get_nip(cpu);
+    char *start = writer_space(t), *p = start;
+
+    t->records++;
+    counter_increment(&t->number);
+    p = put_counter(p, &t->number);
+    *p++ = ' ';
+    if (word) {
+        const site_entry *site = site_of(t, v[TF_MSR], pc, *word);
+        memcpy(p, site->text, site->len);
+        p += site->len;
+    } else {
+        p += format_site(t, p, v[TF_MSR], pc, NULL);
+    }
     if (t->config.cycle) {
         p = put_str(p, " cyc=");
         p = put_dec(p, t->config.cycle(t->config.cycle_ctx));
     }
     bool all = t->config.full || t->records == 1;
-    for (unsigned f = 0; f < TF_COUNT; f++) {
-        if (!all && v[f] == t->last[f]) continue;
-        *p++ = ' ';
-        p = put_str(p, field_names[f]);
-        *p++ = '=';
+    uint64_t listed = all ? TRACE_ALL_FIELDS : changed_fields(v, last);
+    for (; listed; listed &= listed - 1) {
+        unsigned f = (unsigned)__builtin_ctzll(listed);
+        memcpy(p, t->prefix[f].text, sizeof(t->prefix[f].text));
+        p += t->prefix[f].len;
         p = put_hex(p, v[f], f == TF_CR ? 8 : 16);
     }
     *p++ = '\n';
     t->len += (size_t)(p - start);
-    memcpy(t->last, v, sizeof(v));
 }
 
 static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
@@ -299,6 +418,16 @@ trace_writer *trace_open(const char *path, const trace_config *config, char *err
     }
     t->observer = (cpu_observer){
         .ctx = t, .before = on_before, .interrupt = on_interrupt, .mem_access = on_mem_access};
+    for (unsigned f = 0; f < TF_COUNT; f++) {
+        field_prefix *fp = &t->prefix[f];
+        fp->len = (uint8_t)snprintf(fp->text, sizeof(fp->text), " %s=", field_names[f]);
+    }
+    for (unsigned i = 0; i < SITE_CACHE_SIZE; i++)
+        t->sites[i].mode = SITE_EMPTY;
+    for (unsigned i = 0; i < NSPR_FIELDS; i++)
+        t->spr[i] = spr_lookup(spr_fields[i].spr); /* all in the SPR table */
+    t->number.first = sizeof(t->number.digits) - 1;
+    t->number.digits[t->number.first] = '0';
     char *p = writer_space(t);
     int n = snprintf(p, WRITER_SLACK, TRACE_MAGIC " %s\n", t->config.full ? "full" : "compact");
     t->len += (size_t)n;

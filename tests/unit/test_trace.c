@@ -393,6 +393,97 @@ static void test_writer_full_mem_cycles(void **state_)
     unlink(stem);
 }
 
+/* The exact text of a run: labels from both symbol tables (sanitised), relative branches of the
+ * same word at several addresses, the same address with another word and in another mode (the
+ * writer caches the formatted pc/word/label/disassembly per address), events, cycles, the final
+ * state. */
+static void test_writer_exact_text(void **state_)
+{
+    test_machine *m = *state_;
+    static const uint32_t code[] = {
+        0x38600020, /* 0x100 li r3,32 */
+        0x48000008, /* 0x104 b 0x10c */
+        0x60000000, /* 0x108 nop (skipped) */
+        0xf8830010, /* 0x10c std r4,16(r3) */
+        0x48001ff0, /* 0x110 b 0x2100 */
+    };
+    static const uint32_t far[] = {
+        0x48000008, /* 0x2100 b 0x2108: the word at 0x104 (and its cache entry) */
+        0x60000000, /* 0x2104 nop (skipped) */
+        0x44000002, /* 0x2108 sc */
+    };
+    tm_poke(m, 0x100, code, sizeof(code) / sizeof(code[0]));
+    tm_poke(m, 0x2100, far, sizeof(far) / sizeof(far[0]));
+    symtab *fw = symtab_new("firmware", ~0ull), *guest = symtab_new("guest", ~0ull);
+    assert_true(symtab_add(fw, "hv_code", 0x100, 0x100, SYMBOL_CODE, true));
+    assert_true(symtab_add(fw, "hv_far", 0x2000, 0x200, SYMBOL_CODE, true));
+    assert_true(symtab_add(guest, "guest \"entry\"", 0x100, 0x100, SYMBOL_CODE, true));
+    char path[] = "/tmp/test_trace_text_XXXXXX";
+    close(mkstemp(path));
+    uint64_t cycles = 0;
+    char err[256];
+    trace_writer *tw = trace_open(
+        path,
+        &(trace_config){.firmware = fw, .guest = guest, .cycle = fake_cycle, .cycle_ctx = &cycles},
+        err, sizeof(err));
+    assert_non_null(tw);
+    const cpu_observer *obs = trace_observer(tw);
+
+    cpu_set_msr(m->cpu, MSR_SF | MSR_HV | MSR_ME);
+    cpu_set_nip(m->cpu, 0x100);
+    cpu_run_observed(m->cpu, 6, obs); /* to the sc */
+    /* Another word at 0x100, same mode. */
+    tm_poke(m, 0x100, (uint32_t[]){0x38600021}, 1); /* li r3,33 */
+    cpu_set_nip(m->cpu, 0x100);
+    cpu_run_observed(m->cpu, 2, obs);
+    /* The first words as a guest. */
+    tm_poke(m, 0x100, code, 1);
+    cpu_set_msr(m->cpu, MSR_SF | MSR_ME);
+    cpu_set_nip(m->cpu, 0x100);
+    cpu_run_observed(m->cpu, 2, obs);
+    assert_int_equal(trace_close(tw, m->cpu), 0);
+
+#define ZERO16 "0000000000000000"
+    assert_string_equal(
+        read_all(path),
+        "# hcallsim trace 1 compact\n"
+        "1 H--- 0000000000000100 38600020 hv_code \"addi    r3,0,32\" cyc=1 r0=" ZERO16
+        " r1=" ZERO16 " r2=" ZERO16 " r3=" ZERO16 " r4=" ZERO16 " r5=" ZERO16 " r6=" ZERO16
+        " r7=" ZERO16 " r8=" ZERO16 " r9=" ZERO16 " r10=" ZERO16 " r11=" ZERO16 " r12=" ZERO16
+        " r13=" ZERO16 " r14=" ZERO16 " r15=" ZERO16 " r16=" ZERO16 " r17=" ZERO16 " r18=" ZERO16
+        " r19=" ZERO16 " r20=" ZERO16 " r21=" ZERO16 " r22=" ZERO16 " r23=" ZERO16 " r24=" ZERO16
+        " r25=" ZERO16 " r26=" ZERO16 " r27=" ZERO16 " r28=" ZERO16 " r29=" ZERO16 " r30=" ZERO16
+        " r31=" ZERO16 " cr=00000000 xer=" ZERO16 " lr=" ZERO16 " ctr=" ZERO16
+        " msr=9000000000001000 srr0=" ZERO16 " srr1=" ZERO16 " hsrr0=" ZERO16 " hsrr1=" ZERO16
+        " sprg0=" ZERO16 " sprg1=" ZERO16 " sprg2=" ZERO16 " sprg3=" ZERO16 " cfar=" ZERO16
+        " lpcr=000000000000000c dar=" ZERO16 " dsisr=" ZERO16 " res=ffffffffffffffff\n"
+        "2 H--- 0000000000000104 48000008 hv_code+0x4 \"b       0x10c\" cyc=2 "
+        "r3=0000000000000020\n"
+        "3 H--- 000000000000010c f8830010 hv_code+0xc \"std     r4,16(r3)\" cyc=3 "
+        "cfar=0000000000000104\n"
+        "- mem st ea=0000000000000030 pa=0000000000000030 size=8\n"
+        "4 H--- 0000000000000110 48001ff0 hv_code+0x10 \"b       0x2100\" cyc=4\n"
+        "5 H--- 0000000000002100 48000008 hv_far+0x100 \"b       0x2108\" cyc=5 "
+        "cfar=0000000000000110\n"
+        "6 H--- 0000000000002108 44000002 hv_far+0x108 \"sc      0\" cyc=6 "
+        "cfar=0000000000002100\n"
+        "- int c00 SYSCALL srr0=000000000000210c\n"
+        "7 H--- 0000000000000100 38600021 hv_code \"addi    r3,0,33\" cyc=7 "
+        "srr0=000000000000210c srr1=9000000000001000\n"
+        "8 H--- 0000000000000104 48000008 hv_code+0x4 \"b       0x10c\" cyc=8 "
+        "r3=0000000000000021\n"
+        "9 ---- 0000000000000100 38600020 guest__entry_ \"addi    r3,0,32\" cyc=9 "
+        "msr=8000000000001000 cfar=0000000000000104\n"
+        "10 ---- 0000000000000104 48000008 guest__entry_+0x4 \"b       0x10c\" cyc=10 "
+        "r3=0000000000000020\n"
+        "11 ---- 000000000000010c -------- guest__entry_+0xc \"\" cyc=11\n"
+        "# end 11 records\n");
+#undef ZERO16
+    unlink(path);
+    symtab_free(fw);
+    symtab_free(guest);
+}
+
 static void test_our_format_errors(void **unused)
 {
     static char text[8192];
@@ -673,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_qemu_foreign_and_empty),
         cmocka_unit_test_setup_teardown(test_writer_round_trip, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_writer_full_mem_cycles, tm_setup, tm_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_exact_text, tm_setup, tm_teardown),
         cmocka_unit_test(test_our_format_errors),
         cmocka_unit_test(test_reads_time),
         cmocka_unit_test(test_taint_time_reads),
