@@ -180,6 +180,11 @@ void insn_decode(uint32_t word, ppc_insn *out)
     case FORM_XX1:
     case FORM_VX:
     case FORM_VA:
+    case FORM_VC:
+    case FORM_XX2:
+    case FORM_XX3:
+    case FORM_XX4:
+    case FORM_Z22:
     case FORM__COUNT: break;
     }
     if (out->exec != exec_invalid_form && changes_fetch_context(row, id, out->imm))

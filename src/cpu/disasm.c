@@ -26,6 +26,16 @@
  *   nb             string byte count (16-20); the field 0 means 32 and prints 32
  *   eh             the exclusive-access hint of l[bhwd]arx (bit 31)
  *   word           the raw word (.long)
+ * FP, VMX and VSX fields (all unsigned decimal unless said):
+ *   bf             FPSCR field of mtfsfi (bits 6-8), printed as a number
+ *   u              mtfsfi's immediate (16-19); flm: mtfsf's field mask (7-14)
+ *   l6 w15 r15     mtfsf's L (6), mtfsf/mtfsfi's W (15), DFP round-to-integer's R (15)
+ *   uim5 uim4 uim3 uim2   UIM ending at bit 15 (11-15, 12-15, 13-15, 14-15)
+ *   sim5 te        signed 5-bit SIM of vspltis[bhw], DFP quantize's TE (both bits 11-15)
+ *   shb            vsldoi's byte shift (22-25); dm shw: xxpermdi's DM, xxsldwi's SHW (22-23)
+ *   st six ps      vshasigma's ST (16) and SIX (17-20), bcdadd./bcdsub.'s PS (22)
+ *   dcm dsh rmc    DFP data class mask, shift (16-21), rounding-mode control (21-22)
+ *   s11 sp         denbcd's S (11), ddedpd's SP (11-12)
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -89,6 +99,18 @@ static const operand_token operand_tokens[] = {
     {"to", OPK_UNSIGNED, 6, 10, -1},    {"nb", OPK_COUNT32, 16, 20, -1},
     {"lev", OPK_UNSIGNED, 20, 26, -1},  {"bc", OPK_UNSIGNED, 21, 25, -1},
     {"eh", OPK_UNSIGNED, 31, 31, -1},   {"word", OPK_WORD, 0, 31, -1},
+    {"bf", OPK_UNSIGNED, 6, 8, -1},     {"u", OPK_UNSIGNED, 16, 19, -1},
+    {"flm", OPK_UNSIGNED, 7, 14, -1},   {"l6", OPK_UNSIGNED, 6, 6, -1},
+    {"w15", OPK_UNSIGNED, 15, 15, -1},  {"r15", OPK_UNSIGNED, 15, 15, -1},
+    {"uim5", OPK_UNSIGNED, 11, 15, -1}, {"uim4", OPK_UNSIGNED, 12, 15, -1},
+    {"uim3", OPK_UNSIGNED, 13, 15, -1}, {"uim2", OPK_UNSIGNED, 14, 15, -1},
+    {"sim5", OPK_SIGNED, 11, 15, -1},   {"te", OPK_SIGNED, 11, 15, -1},
+    {"shb", OPK_UNSIGNED, 22, 25, -1},  {"dm", OPK_UNSIGNED, 22, 23, -1},
+    {"shw", OPK_UNSIGNED, 22, 23, -1},  {"st", OPK_UNSIGNED, 16, 16, -1},
+    {"six", OPK_UNSIGNED, 17, 20, -1},  {"ps", OPK_UNSIGNED, 22, 22, -1},
+    {"dcm", OPK_UNSIGNED, 16, 21, -1},  {"dsh", OPK_UNSIGNED, 16, 21, -1},
+    {"rmc", OPK_UNSIGNED, 21, 22, -1},  {"s11", OPK_UNSIGNED, 11, 11, -1},
+    {"sp", OPK_UNSIGNED, 11, 12, -1},
 };
 
 static unsigned field(uint32_t w, unsigned first, unsigned last)

@@ -246,55 +246,14 @@ insn_result exec_tlb_nop(ppc_cpu *cpu, const ppc_insn *insn)
 
 /* ---- FP, VMX, VSX: the facility gate ---- */
 
-/* A readable name for an FP instruction of the broad opcode 59/63 rows (for the diagnostic). */
-static const char *fp_arith_name(uint32_t word)
-{
-    static const char *const a_form[32] = {
-        [18] = "fdiv",  [20] = "fsub",  [21] = "fadd",   [22] = "fsqrt",
-        [23] = "fsel",  [24] = "fre",   [25] = "fmul",   [26] = "frsqrte",
-        [28] = "fmsub", [29] = "fmadd", [30] = "fnmsub", [31] = "fnmadd"};
-    unsigned primary = word >> 26, xo5 = (word >> 1) & 31, xo10 = (word >> 1) & 1023;
-    if (a_form[xo5]) return a_form[xo5];
-    if (primary == 59) return xo10 == 846 ? "fcfids" : NULL;
-    switch (xo10) {
-    case 0: return "fcmpu";
-    case 8: return "fcpsgn";
-    case 12: return "frsp";
-    case 14: return "fctiw";
-    case 15: return "fctiwz";
-    case 32: return "fcmpo";
-    case 38: return "mtfsb1";
-    case 40: return "fneg";
-    case 64: return "mcrfs";
-    case 70: return "mtfsb0";
-    case 72: return "fmr";
-    case 134: return "mtfsfi";
-    case 136: return "fnabs";
-    case 264: return "fabs";
-    case 583: return "mffs";
-    case 711: return "mtfsf";
-    case 814: return "fctid";
-    case 815: return "fctidz";
-    case 846: return "fcfid";
-    default: return NULL;
-    }
-}
-
 /* With the MSR facility bit clear, the facility-unavailable interrupt; with it set, the run stops
  * because hcallsim does not implement the facility's instructions. */
 static insn_result facility_gate(ppc_cpu *cpu, const ppc_insn *insn, uint64_t msr_bit,
                                  ppc_vector vector, const char *kind)
 {
     if (!(cpu->msr & msr_bit)) return cpu_facility_unavailable(cpu, vector);
-    const char *name = insn_table[insn->id].mnemonic;
-    if (insn->id == INSN_FP59 || insn->id == INSN_FP63) name = fp_arith_name(insn->word);
-    if (name && insn->id != INSN_VMX4 && insn->id != INSN_VSX60)
-        cpu_stop_unimplemented(cpu, "%s instruction %s at 0x%016llx is not implemented", kind, name,
-                               (unsigned long long)cpu->nip);
-    else
-        cpu_stop_unimplemented(cpu,
-                               "%s instruction 0x%08x (opcode %u) at 0x%016llx is not implemented",
-                               kind, insn->word, insn->word >> 26, (unsigned long long)cpu->nip);
+    cpu_stop_unimplemented(cpu, "%s instruction %s at 0x%016llx is not implemented", kind,
+                           insn_table[insn->id].mnemonic, (unsigned long long)cpu->nip);
     return INSN_JUMP;
 }
 

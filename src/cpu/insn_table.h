@@ -46,6 +46,11 @@ typedef enum insn_form {
     FORM_XX1,
     FORM_VX,
     FORM_VA,
+    FORM_VC,
+    FORM_XX2,
+    FORM_XX3,
+    FORM_XX4,
+    FORM_Z22,
     FORM__COUNT
 } insn_form;
 

@@ -12,8 +12,10 @@ static uint64_t spr_read_xer(ppc_cpu *cpu, unsigned n)
 static void spr_write_xer(ppc_cpu *cpu, unsigned n, uint64_t v)
 {
     (void)n;
-    /* OV32/CA32 are ISA 3.0: a POWER8 reads them back as 0 (as QEMU 7.2 does). */
-    cpu->xer = v & (XER_SO | XER_OV | XER_CA | XER_BC);
+    /* The reserved bits 35:56 read back as written and bits 0:31 as 0, as in QEMU 7.2 (ISA 2.07
+     * Book I 1.3.3 leaves a read of a reserved field that was written nonzero undefined;
+     * docs/qemu-divergences.md).  OV32 and CA32 are ISA 3.0 fields: POWER8 reads them as 0. */
+    cpu->xer = v & 0xffffffffull & ~(XER_OV32 | XER_CA32);
 }
 static uint64_t spr_read_lr(ppc_cpu *cpu, unsigned n)
 {

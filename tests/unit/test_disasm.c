@@ -95,6 +95,23 @@ static void test_every_row_uses_known_tokens(void **state)
     }
 }
 
+/* FP, VMX and VSX rows: the immediate tokens (SIM, SHB, DM, FLM, U/W, TE/RMC, PS, UIM) and the
+ * VC-form "." rows. */
+static void test_fp_vector(void **state)
+{
+    expect_disasm(0xf0221a50, 0, "xxpermdi vs1,vs2,vs3,2");
+    expect_disasm(0x1030030c, 0, "vspltisb v1,-16");
+    expect_disasm(0x1022196c, 0, "vsldoi  v1,v2,v3,5");
+    expect_disasm(0xfdfe1d8e, 0, "mtfsf   255,f3,0,0");
+    expect_disasm(0xff81f10d, 0, "mtfsfi. 7,15,1");
+    expect_disasm(0xec231286, 0, "dquai   3,f1,f2,1");
+    expect_disasm(0x10221c06, 0, "vcmpequb. v1,v2,v3");
+    expect_disasm(0x10221e01, 0, "bcdadd. v1,v2,v3,1");
+    expect_disasm(0xf0221a90, 0, "xxspltw vs1,vs3,2");
+    expect_disasm(0xfc400e44, 0, "dcffixq f2,f1");
+    expect_disasm(0xef720d95, 0, ".long   0xef720d95"); /* no POWER8 instruction */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +121,7 @@ int main(void)
         cmocka_unit_test(test_load_store),
         cmocka_unit_test(test_illegal_and_truncation),
         cmocka_unit_test(test_every_row_uses_known_tokens),
+        cmocka_unit_test(test_fp_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,8 +28,8 @@ static const char *const row_files[INSN__COUNT] = {
 };
 
 static const char *const form_names[FORM__COUNT] = {
-    "I",  "B",  "SC", "D", "DS", "DQ",  "X",   "XL",  "XFX", "XFL",
-    "XS", "XO", "A",  "M", "MD", "MDS", "Z23", "XX1", "VX",  "VA",
+    "I", "B",  "SC",  "D",   "DS",  "DQ", "X",  "XL", "XFX", "XFL", "XS",  "XO",  "A",
+    "M", "MD", "MDS", "Z23", "XX1", "VX", "VA", "VC", "XX2", "XX3", "XX4", "Z22",
 };
 
 #define IMPLEMENTED_YES      "yes"

@@ -121,6 +121,21 @@ static const alias_entry alias_map[] = {
     {"lwarx", 3, "lwarx", "$0,$1,$2,0"},
     {"ldarx", 3, "ldarx", "$0,$1,$2,0"},
     /* moves between GPRs and VSRs named by their FPR (VSR 0-31) or VR (VSR 32-63) half */
+    /* FP, VMX, VSX: register-equality spellings, xxpermdi's DM spellings, and mtfsf/mtfsfi
+     * with their zero L/W operands left out */
+    {"mtfsf", 2, "mtfsf", "$0,$1,0,0"},
+    {"mtfsf", 3, "mtfsf", "$0,$1,$2,0"},
+    {"mtfsfi", 2, "mtfsfi", "$0,$1,0"},
+    {"vmr", 2, "vor", "$0,$1,$1"},
+    {"vnot", 2, "vnor", "$0,$1,$1"},
+    {"xxmr", 2, "xxlor", "$0,$1,$1"},
+    {"xxlnot", 2, "xxlnor", "$0,$1,$1"},
+    {"xvmovsp", 2, "xvcpsgnsp", "$0,$1,$1"},
+    {"xvmovdp", 2, "xvcpsgndp", "$0,$1,$1"},
+    {"xxspltd", 3, "xxpermdi", "$0,$1,$1,$2+$2+$2"},
+    {"xxmrghd", 3, "xxpermdi", "$0,$1,$2,0"},
+    {"xxmrgld", 3, "xxpermdi", "$0,$1,$2,3"},
+    {"xxswapd", 2, "xxpermdi", "$0,$1,$1,2"},
     {"mffprd", 2, "mfvsrd", "$0,x:$1"},
     {"mfvrd", 2, "mfvsrd", "$0,x:32+$1"},
     {"mffprwz", 2, "mfvsrwz", "$0,x:$1"},

@@ -4,7 +4,8 @@
 Each image holds BLOCKS independent blocks.  A block loads random initial state (GPRs, CR,
 XER, LR, CTR, TAR, SPRG0-3, SRR0/1, HSRR0/1) from a table, runs INSNS random instructions drawn
 from the instruction table (src/cpu/insns/*.def: fixed-point, branch (forward, short), CR,
-load/store to the block's own scratch buffer, storage control, safe SPR moves), then stores
+load/store to the block's own scratch buffer, storage control, safe SPR moves, the FP/VMX/VSX
+rows with their facility off and undefined words of opcodes 4/59/60/63), then stores
 every GPR, CR, XER, LR, CTR, CFAR, SPRG0-3, SRR0/1, HSRR0/1, MSR and TAR into RAM -- from an
 interrupt vector too, with the vector number -- and hashes that block and its scratch buffer.
 The image prints the hashes over the UART and stops through IPMI BT.  Blocks whose hash
@@ -18,6 +19,7 @@ Exit status: 0 no divergence, 1 divergences found, 2 a run failed (no complete d
 """
 
 import argparse
+import json
 import os
 import random
 import subprocess
@@ -56,12 +58,26 @@ TABLE_DWORDS = len(INIT_SPRS) + 32
 SPR_RW = [1, 8, 9, 26, 27, 272, 273, 274, 275, 314, 315, 815]
 SPR_RO = [28, 287]
 
+# FP, VMX and VSX: the rows of src/cpu/insns/{fp,vmx,vsx}.def (MSR[FP,VEC,VSX] stay 0, so each
+# raises its unavailable interrupt on both sides) share this weight; the undefined words of
+# opcodes 4, 59, 60 and 63 (HEA on both sides) have their own.
+FACILITY_WEIGHT = 1.5
+UNDEFINED_WEIGHT = 0.5
+FACILITY_OPCODES = (4, 59, 60, 63)
+# QEMU 7.2's answer for every word of those opcodes with the operand fields 0 (the scan of
+# tools/isa/gen_facility_rows.py): words it accepts that Power ISA 2.07 does not define are a
+# documented QEMU deviation (docs/qemu-divergences.md) and are drawn only with --include-known.
+QEMU_SCAN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "isa",
+                         "facility_qemu.json")
+
 # Rows drawn from, with weights; everything else in the table is left out.
 SYSTEM_ROWS = {"MFSPR": 3.0, "MTSPR": 3.0, "MFMSR": 0.3, "SC": 0.05}
 LEFT_OUT = {"RFID", "HRFID", "DOZE", "NAP", "SLEEP", "RVWINKLE", "MTMSR", "MTMSRD", "MFTB",
             "SLBMTE", "SLBIE", "SLBIA", "SLBMFEE", "SLBMFEV", "SLBFEE", "TLBIE", "TLBIEL",
             "TLBSYNC"}
 TRAPS = {"TW", "TD", "TWI", "TDI"}
+UNDEFINED = object()  # pool entry: an undefined word of an FP/VMX/VSX opcode
+HEA = 0xE40
 
 
 def interesting_value(rng):
@@ -75,13 +91,14 @@ def interesting_value(rng):
     return rng.getrandbits(64)
 
 
-XER_GARBAGE = False  # --xer-garbage: also set XER's reserved bits (see docs/qemu-divergences.md)
 INCLUDE_KNOWN = False  # --include-known: also generate the known, documented divergences
 
 
 def random_xer(rng):
+    """SO, OV, CA and the byte count, and in 20% of the values random reserved bits too: they
+    read back as written on both sides (docs/qemu-divergences.md, XER)."""
     v = rng.getrandbits(3) << 29 | rng.getrandbits(7)
-    if XER_GARBAGE and rng.random() < 0.2:
+    if rng.random() < 0.2:
         v |= rng.getrandbits(64)
     return v & M64
 
@@ -89,16 +106,16 @@ def random_xer(rng):
 class Generator:
     def __init__(self, rows):
         self.rows = {r.id: r for r in rows}
+        self.facility_rows = [r for r in rows if r.match >> 26 in FACILITY_OPCODES]
         pool = []
+        n_facility = sum(1 for r in rows if r.has("F_FACILITY"))
         for r in rows:
-            # The broad FP/VMX/VSX rows (one row per primary opcode) are left out: QEMU raises
-            # HEA for their unassigned encodings (docs/qemu-divergences.md, open bugs).
-            if r.id in LEFT_OUT or r.operands == ["word"]:
+            if r.id in LEFT_OUT:
                 continue
             if r.id in SYSTEM_ROWS:
                 w = SYSTEM_ROWS[r.id]
             elif r.has("F_FACILITY"):
-                w = 0.01
+                w = FACILITY_WEIGHT / n_facility
             elif r.id in TRAPS:
                 w = 0.03
             elif r.has("F_PRIV") or r.has("F_HYP"):
@@ -107,8 +124,9 @@ class Generator:
                 w = 1.0
             if w:
                 pool.append((r, w))
-        self.pool = [r for r, _ in pool]
-        self.weights = [w for _, w in pool]
+        self.pool = [r for r, _ in pool] + [UNDEFINED]
+        self.weights = [w for _, w in pool] + [UNDEFINED_WEIGHT]
+        self.qemu_scan = {int(k, 16): v for k, v in json.load(open(QEMU_SCAN)).items()}
         self.larx = {1: "LBARX", 2: "LHARX", 4: "LWARX", 8: "LDARX"}
         self.stcx = {1: "STBCX", 2: "STHCX", 4: "STWCX", 8: "STDCX"}
 
@@ -148,7 +166,20 @@ class Generator:
         mask = ((1 << width) - 1) << shift
         return (w & ~mask) | ((value << shift) & mask)
 
+    def undefined_word(self, rng):
+        """A word of opcode 4, 59, 60 or 63 that no row matches (HEA).  Without --include-known,
+        not one whose opcode bits 21-31 QEMU 7.2 accepts (a non-POWER8 instruction there)."""
+        while True:
+            w = rng.choice(FACILITY_OPCODES) << 26 | rng.getrandbits(26)
+            if any((w & r.mask) == r.match for r in self.facility_rows):
+                continue
+            if not INCLUDE_KNOWN and self.qemu_scan.get(w & 0xFC0007FF, HEA) != HEA:
+                continue
+            return w
+
     def group(self, rng, row):
+        if row is UNDEFINED:
+            return [("t", self.undefined_word(rng))]
         w = self.fill(rng, row)
         F = self.field
         if row.id == "B":
@@ -164,18 +195,18 @@ class Generator:
         if row.id in ("MFSPR", "MTSPR"):
             spr = rng.choice(SPR_RW + (SPR_RO if row.id == "MFSPR" else []))
             w = F(w, 11, 20, P.spr_field(spr))
-            if row.id == "MTSPR" and spr == P.SPR_XER and not XER_GARBAGE:
-                # XER's reserved bits read back as written in QEMU, as 0 in hcallsim
+            if row.id == "MTSPR" and spr == P.SPR_XER:
+                # a known value, so that lswx later knows its byte count
                 rs = (w >> 21) & 31
-                v = rng.getrandbits(3) << 29 | rng.getrandbits(7)
+                v = random_xer(rng)
                 self.xer_count = v & 0x7F
-                return [("w", P.li(rs, 0)), ("w", P.oris(rs, rs, v >> 16)),
+                return [("w", P.li(rs, 0)), ("w", P.oris(rs, rs, v >> 48)),
+                        ("w", P.ori(rs, rs, (v >> 32) & 0xFFFF)), ("w", P.sldi(rs, rs, 32)),
+                        ("w", P.oris(rs, rs, (v >> 16) & 0xFFFF)),
                         ("w", P.ori(rs, rs, v & 0xFFFF)), ("t", w)]
             return [("t", w)]
         if row.id in ("DIVDE", "DIVDEU") and not INCLUDE_KNOWN:
             w = F(w, 21, 21, 0)  # divde[u]o: OV differs on purpose (docs/qemu-divergences.md)
-        if row.id in ("LFDPX", "STFDPX") and not INCLUDE_KNOWN:
-            w = F(w, 10, 10, 0)  # odd FRT: QEMU raises HEA, hcallsim FP unavailable (open bug)
         if row.id == "SC":
             return [("t", F(w, 20, 26, rng.randint(0, 1)))]
         if row.has("F_LOAD") or row.has("F_STORE") or row.form in ("X",) and "ra0" in row.operands \
@@ -499,14 +530,11 @@ def main():
     ap.add_argument("--run-timeout", type=int, default=120)
     ap.add_argument("--max-report", type=int, default=20, help="divergences printed in full")
     ap.add_argument("--keep", default="", help="keep the images in this directory")
-    ap.add_argument("--xer-garbage", action="store_true",
-                    help="random XER values also set reserved bits (QEMU keeps them)")
     ap.add_argument("--include-known", action="store_true",
-                    help="also generate the documented divergences (divdeo OV, XER reserved bits, "
-                         "lfdpx/stfdpx odd registers)")
+                    help="also generate the documented divergences (divdeo OV, "
+                         "opcode 4/59/60/63 words QEMU 7.2 accepts that ISA 2.07 does not define)")
     args = ap.parse_args()
-    global XER_GARBAGE, INCLUDE_KNOWN
-    XER_GARBAGE = args.xer_garbage or args.include_known
+    global INCLUDE_KNOWN
     INCLUDE_KNOWN = args.include_known
 
     gen = Generator(load_rows())
