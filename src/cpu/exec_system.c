@@ -105,6 +105,22 @@ insn_result exec_power_save(ppc_cpu *cpu, const ppc_insn *insn)
     return INSN_JUMP;
 }
 
+/* msgsnd: a doorbell to the threads RB selects; hcallsim has one thread and no doorbell
+ * interrupt, so it stops the run rather than drop the message. */
+insn_result exec_msgsnd(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    cpu_stop_unimplemented(cpu,
+                           "processor control instruction msgsnd at 0x%016llx is not implemented",
+                           (unsigned long long)cpu->nip);
+    return INSN_JUMP;
+}
+
+/* msgclr: clears a pending doorbell of the type RB names; none can be pending here. */
+insn_result exec_msgclr(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    return INSN_NEXT;
+}
+
 /* ---- SPR moves ---- */
 
 typedef enum spr_gate {

@@ -39,8 +39,11 @@ MAX_PROBES = (0x8000 - RESULTS) // 2
 NO_VECTOR = 0xFFFF
 HEA = 0xE40
 
-# Rows that stop the thread (power saving) or whose whole word is one "word" operand.
-HALTING = {"DOZE", "NAP", "SLEEP", "RVWINKLE"}
+# Rows that stop the thread (power saving) or hcallsim's run (msgsnd: doorbells are not modelled).
+HALTING = {"DOZE", "NAP", "SLEEP", "RVWINKLE", "MSGSND"}
+# Of those, the rows QEMU runs where hcallsim stops by design (docs/qemu-divergences.md): a probe
+# agrees when QEMU runs the word and hcallsim stops; only the HEA decision is compared.
+UNMODELLED = {"MSGSND"}
 
 
 def base_word(row):
@@ -220,7 +223,8 @@ def main():
             bit = 1 << (31 - b)
             if q == HEA and bq != HEA:
                 inval |= bit
-            if q != h:
+            unmodelled = r.id in UNMODELLED and q != HEA and h is None
+            if q != h and not unmodelled:
                 disagreements += 1
                 lines.append(f"    bit {b:2} word {w:08x}: qemu {vec_name(q)}, "
                              f"hcallsim {vec_name(h)}")
