@@ -4,7 +4,7 @@
  *     attempts run from a user page mapped with H_ENTER and an SLB entry): mfmsr, mtmsr(d), rfid,
  *     mtspr/mfspr of privileged SPRs (SRR0/1, SPRG0, DEC, DAR, DSISR), tlbie(l), slbmte, slbie,
  *     slbia; hypervisor instructions (hrfid, mtspr/mfspr HSRR0, LPCR, HRMOR, HDEC, HSPRG0,
- *     LPIDR, SDR1, doze, nap, sleep, rvwinkle, msgsnd).  Each must raise the Program interrupt at
+ *     LPIDR, SDR1, doze, nap, sleep, rvwinkle, msgsnd, msgclr).  Each must raise the Program interrupt at
  *     the guest's own 0x700 with SRR1 bit 45 (privileged instruction, 0x40000) and SRR1[PR] set,
  *     SRR0 = the instruction.  Then `sc 1`: the hypervisor reflects it to the guest's 0xc00 with
  *     SRR1[PR] set and r3 (an hcall number) untouched.
@@ -23,7 +23,6 @@
 #define MSR_PR       0x4000UL
 #define MSR_USER     (0x8000000000000000UL | 0x1000 | MSR_PR | 0x20 | 0x10) /* SF ME PR IR DR */
 #define SRR1_PRIV    0x40000UL /* SRR1 bit 45: privileged instruction */
-#define SRR1_ILLEGAL 0x80000UL /* SRR1 bit 44: illegal instruction */
 #define USER_DONE    0x1dea
 #define PAGE_WORDS   1024
 
@@ -88,9 +87,8 @@ static const attempt hypervisor[] = {
     {XL_FORM(434), "nap", 0},
     {XL_FORM(466), "sleep", 0},
     {XL_FORM(498), "rvwinkle", 0},
-    /* hcallsim has no msgsnd yet: an illegal instruction (HEA, reflected by the firmware as a
-     * Program interrupt, illegal) until src/cpu gets the row; QEMU 7.2 and the ISA: privileged */
-    {X_FORM(206, 6) & ~(31u << 21), "msgsnd r6", SRR1_ILLEGAL},
+    {X_FORM(206, 6) & ~(31u << 21), "msgsnd r6", 0},
+    {X_FORM(238, 6) & ~(31u << 21), "msgclr r6", 0},
 };
 
 #define N_PRIV (sizeof(privileged) / sizeof(privileged[0]))
