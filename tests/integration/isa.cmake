@@ -2,6 +2,7 @@
 # docs/isa-coverage.md.  Included from tests/CMakeLists.txt (same scope: UNIT_TESTS is known).
 set(ISA_TOOLS_DIR ${PROJECT_SOURCE_DIR}/tools/isa)
 set(ISA_WORK_DIR ${CMAKE_CURRENT_BINARY_DIR}/isa)
+file(MAKE_DIRECTORY ${ISA_WORK_DIR}) # isa_objdump_check creates only its own workdir
 
 # --- the unit tests record which table rows they execute (src/cpu/coverage.c) -------------------
 # coverage.c is a member of libhcallsim_cpu.a that nothing references; this pulls it (and its
