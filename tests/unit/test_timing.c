@@ -86,6 +86,51 @@ static void test_store_forwarding(void **state)
     tt_fini(&tt);
 }
 
+/* A load waits for the youngest queued store to its doubleword even when a later store (to
+ * another doubleword) is the queue's newest:  li r3; std r4,0(r3); std r4,8(r3); ld r5,0(r3). */
+static void test_store_forwarding_from_older_store(void **state)
+{
+    timing_test tt;
+    tt_init(&tt, state, "power8");
+    uint32_t code[] = {T_ADDI(3, 0, (int)T_DATA), T_STD(4, 3, 0), T_STD(4, 3, 8), T_LD(5, 3, 0)};
+    tt_load(&tt, T_CODE, code, 4);
+    timing_counters c = tt_run(&tt, T_CODE, 4);
+    /* li @L2; both std wait for r3 and share the group @L2+1; ld r5 waits for the first std's
+     * data (ready @L2+1+store, store-1 idle cycles), then misses the line stores never
+     * allocated. */
+    assert_int_equal(c.stall[TIMING_STALL_DEPENDENCY], LAT(STORE) - 1);
+    assert_int_equal(timing_last_insn(tt.t)->issue_cycle, L2 + 1 + LAT(STORE));
+    assert_int_equal(c.cycles, 2 * L2 + 2 + LAT(STORE));
+    tt_fini(&tt);
+}
+
+/* LRU replacement in a 2-way L1D of 4 sets (lines A, B, C, D in one set): touching the line a
+ * set used last again, and a store (never allocates), keep the order, so C evicts B, not A:
+ *   ld A; ld B; ld A; ld A; std D; ld C; ld A; ld B  ->  misses A, B, C, B. */
+static void test_dcache_lru_replacement(void **state)
+{
+    timing_test tt;
+    tt_init(&tt, state, "power8");
+    tt.p.l1d = (timing_cache_params){.size_kb = 1, .ways = 2, .line_bytes = 128};
+    tt_reprofile(&tt);
+    enum { SET_STRIDE = 4 * 128 };
+    uint32_t code[] = {T_ADDI(3, 0, (int)T_DATA),
+                       T_LD(4, 3, 0),
+                       T_LD(4, 3, SET_STRIDE),
+                       T_LD(4, 3, 0),
+                       T_LD(4, 3, 8),
+                       T_STD(4, 3, 3 * SET_STRIDE),
+                       T_LD(4, 3, 2 * SET_STRIDE),
+                       T_LD(4, 3, 0),
+                       T_LD(4, 3, SET_STRIDE)};
+    tt_load(&tt, T_CODE, code, 9);
+    timing_counters c = tt_run(&tt, T_CODE, 9);
+    assert_int_equal(c.dcache_accesses, 7);
+    assert_int_equal(c.dcache_misses, 4);
+    assert_int_equal(c.stall[TIMING_STALL_DCACHE], 4 * L2);
+    tt_fini(&tt);
+}
+
 /* The exit branch of a counted loop mispredicts, and so does its cold first iteration:
  *   li r3,3; mtctr r3; loop: bdnz loop; li r5,1 */
 static void test_mispredict_loop_exit(void **state)
@@ -304,6 +349,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_to_use_and_dcache_miss, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_dcache_first_and_second_access, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_store_forwarding, tm_setup, tm_teardown),
+        cmocka_unit_test_setup_teardown(test_store_forwarding_from_older_store, tm_setup,
+                                        tm_teardown),
+        cmocka_unit_test_setup_teardown(test_dcache_lru_replacement, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_mispredict_loop_exit, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_link_stack_and_count_cache, tm_setup, tm_teardown),
         cmocka_unit_test_setup_teardown(test_serialisation_mtspr_in_group, tm_setup, tm_teardown),
