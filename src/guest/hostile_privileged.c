@@ -4,10 +4,10 @@
  *     attempts run from a user page mapped with H_ENTER and an SLB entry): mfmsr, mtmsr(d), rfid,
  *     mtspr/mfspr of privileged SPRs (SRR0/1, SPRG0, DEC, DAR, DSISR), tlbie(l), slbmte, slbie,
  *     slbia; hypervisor instructions (hrfid, mtspr/mfspr HSRR0, LPCR, HRMOR, HDEC, HSPRG0,
- *     LPIDR, SDR1, doze, nap, sleep, rvwinkle, msgsnd, msgclr).  Each must raise the Program interrupt at
- *     the guest's own 0x700 with SRR1 bit 45 (privileged instruction, 0x40000) and SRR1[PR] set,
- *     SRR0 = the instruction.  Then `sc 1`: the hypervisor reflects it to the guest's 0xc00 with
- *     SRR1[PR] set and r3 (an hcall number) untouched.
+ *     LPIDR, SDR1, doze, nap, sleep, rvwinkle, msgsnd, msgclr).  Each must raise the Program
+ * interrupt at the guest's own 0x700 with SRR1 bit 45 (privileged instruction, 0x40000) and
+ * SRR1[PR] set, SRR0 = the instruction.  Then `sc 1`: the hypervisor reflects it to the guest's
+ * 0xc00 with SRR1[PR] set and r3 (an hcall number) untouched.
  *   - From the guest's supervisor state: the hypervisor-only instructions above, each a
  *     Program interrupt (privileged) at 0x700 with SRR1[PR] clear (QEMU 7.2 CHK_HV and the SPR
  *     table's hypervisor access).
@@ -16,15 +16,15 @@
  */
 #include "guest.h"
 
-#define VSID         0x321UL
-#define SLB_ESID_V   0x08000000UL
-#define SLB_VSID_KP  0x400UL
-#define HPT_NPTEG    (1UL << 11) /* 256 KiB HPT */
-#define MSR_PR       0x4000UL
-#define MSR_USER     (0x8000000000000000UL | 0x1000 | MSR_PR | 0x20 | 0x10) /* SF ME PR IR DR */
-#define SRR1_PRIV    0x40000UL /* SRR1 bit 45: privileged instruction */
-#define USER_DONE    0x1dea
-#define PAGE_WORDS   1024
+#define VSID        0x321UL
+#define SLB_ESID_V  0x08000000UL
+#define SLB_VSID_KP 0x400UL
+#define HPT_NPTEG   (1UL << 11) /* 256 KiB HPT */
+#define MSR_PR      0x4000UL
+#define MSR_USER    (0x8000000000000000UL | 0x1000 | MSR_PR | 0x20 | 0x10) /* SF ME PR IR DR */
+#define SRR1_PRIV   0x40000UL /* SRR1 bit 45: privileged instruction */
+#define USER_DONE   0x1dea
+#define PAGE_WORDS  1024
 
 /* Instruction images (register operands r5/r6: never written by an attempt that faults) */
 #define SPR_FIELD(n)     ((((n)&0x1fu) << 5 | ((n) >> 5)) << 11)
