@@ -9,6 +9,9 @@ foreach(line ${lines})
   endif()
 endforeach()
 string(APPEND body "\n#endif\n")
+# Several targets of one build may run this rule at once (the Makefile generator repeats a custom
+# command per target that depends on its output): one at a time.
+file(LOCK ${OUT}.lock GUARD PROCESS TIMEOUT 120)
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
 file(REMOVE ${OUT}.tmp)
