@@ -207,13 +207,14 @@ static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *
 }
 
 /* The plain loop: the same steps as run_observed without hooks, threaded so that straight-line
- * code costs, per instruction, one decrement and test of `left`, the dispatch jump and the
- * execute function, which for the hot rows (insns/hot.def) is inlined.
- *   - Every step costs one cycle, so the budget is a cycle count, folded into next_event: one
- *     test covers timers, pending interrupts, stop requests (cpu_request_stop and
- *     cpu_fetch_resync make it due now) and the budget.
- *   - `insn` walks the decoded page while execution falls through; a taken branch, an
- *     interrupt, a page end or an event looks NIP up again through the fetch cache.
+ * code costs, per instruction, NIP += 4, one compare with the block's end, the dispatch jump
+ * and the execute function, which for the hot rows (insns/hot.def) is inlined.
+ *   - Every step costs one cycle, so the budget is a cycle count, folded into next_event; a
+ *     block never runs past it, so one test covers timers, pending interrupts, stop requests
+ *     (cpu_request_stop and cpu_fetch_resync make it due now) and the budget.
+ *   - `insn` walks the decoded page while execution falls through; a branch within the cached
+ *     page starts a new block there, and an interrupt, another page or an event looks NIP up
+ *     again through the fetch cache.
  *   - NIP in 32-bit mode: within a page +4 cannot wrap, and only context-changing instructions
  *     (which take the slow path next) change MSR[SF], so the mask is applied there. */
 static cpu_exit run_plain(ppc_cpu *cpu, uint64_t budget)
