@@ -3,6 +3,7 @@
 #ifndef HCALLSIM_CPU_CPU_STATE_H
 #define HCALLSIM_CPU_CPU_STATE_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -312,17 +313,17 @@ static inline uint64_t cpu_ram_load_be(const uint8_t *p, unsigned size)
     case 2: {
         uint16_t v;
         memcpy(&v, p, 2);
-        return __builtin_bswap16(v);
+        return be16toh(v);
     }
     case 4: {
         uint32_t v;
         memcpy(&v, p, 4);
-        return __builtin_bswap32(v);
+        return be32toh(v);
     }
     case 8: {
         uint64_t v;
         memcpy(&v, p, 8);
-        return __builtin_bswap64(v);
+        return be64toh(v);
     }
     default: {
         uint64_t v = 0;
@@ -338,17 +339,17 @@ static inline void cpu_ram_store_be(uint8_t *p, unsigned size, uint64_t v)
     switch (size) {
     case 1: *p = (uint8_t)v; break;
     case 2: {
-        uint16_t be = __builtin_bswap16((uint16_t)v);
+        uint16_t be = htobe16((uint16_t)v);
         memcpy(p, &be, 2);
         break;
     }
     case 4: {
-        uint32_t be = __builtin_bswap32((uint32_t)v);
+        uint32_t be = htobe32((uint32_t)v);
         memcpy(p, &be, 4);
         break;
     }
     case 8: {
-        uint64_t be = __builtin_bswap64(v);
+        uint64_t be = htobe64(v);
         memcpy(p, &be, 8);
         break;
     }
