@@ -242,14 +242,19 @@ void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa);
 /* Drop the decoded instructions that overlap [pa, pa + size) (run.c); RAM stores call
  * cpu_code_written(), which costs one test when the page holds no decoded code. */
 void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size);
+/* Marks the decoded slots of `cp` that [offset, offset + size) overlaps (within the page) for
+ * decoding again. */
+static inline void cpu_code_page_forget(code_page *cp, uint64_t offset, unsigned size)
+{
+    for (uint64_t slot = offset >> 2; slot <= (offset + size - 1) >> 2; slot++)
+        cp->insn[slot].hot = INSN_HOT_DECODE;
+}
 static inline void cpu_code_written(ppc_cpu *cpu, uint64_t pa, unsigned size)
 {
     uint64_t first = pa >> 12, last = (pa + size - 1) >> 12;
     if (first == last) { /* the common case: clear the one or two slots in place */
         code_page *cp = first < cpu->code_pages ? cpu->code[first] : NULL;
-        if (cp)
-            for (unsigned slot = (pa & 0xfff) >> 2; slot <= ((pa + size - 1) & 0xfff) >> 2; slot++)
-                cp->insn[slot].hot = INSN_HOT_DECODE;
+        if (cp) cpu_code_page_forget(cp, pa & 0xfff, size);
         return;
     }
     cpu_forget_code_words(cpu, pa, size);
@@ -361,12 +366,18 @@ static inline void cpu_ram_store_be(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
+/* The slot of a data map table that holds `ea`'s page. */
+static inline size_t cpu_data_map_slot(uint64_t ea)
+{
+    return (ea >> 12) % DMAP_ENTRIES;
+}
+
 /* The data map entry for `ea` (already masked) if the map holds its page and the access stays
  * in it, else NULL. */
 static inline const dmap_entry *cpu_data_map_lookup(const dmap_entry *table, uint64_t ea,
                                                     unsigned size)
 {
-    const dmap_entry *e = &table[(ea >> 12) % DMAP_ENTRIES];
+    const dmap_entry *e = &table[cpu_data_map_slot(ea)];
     uint64_t offset = ea & 0xfff;
     if (e->ea_page != ea - offset || offset > 4096u - size) return NULL;
     return e;
@@ -394,9 +405,7 @@ static inline bool cpu_store(ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t 
     if (__builtin_expect(cpu->observer != NULL, 0))
         cpu_report_access(cpu, ea, (uint64_t)(host - cpu->mem.ram), size, true);
     cpu_ram_store_be(host, size, value);
-    if (__builtin_expect(e->code != NULL, 0)) /* decoded code in the page: forget the words */
-        for (uint64_t slot = offset >> 2; slot <= (offset + size - 1) >> 2; slot++)
-            e->code->insn[slot].hot = INSN_HOT_DECODE;
+    if (__builtin_expect(e->code != NULL, 0)) cpu_code_page_forget(e->code, offset, size);
     return true;
 }
 

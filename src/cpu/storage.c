@@ -168,7 +168,7 @@ static void data_map_fill(ppc_cpu *cpu, uint64_t ea, uint64_t pa, bool is_store)
     dmap_entry *table = is_store ? cpu->dmap->store : cpu->dmap->load;
     code_page *code =
         is_store && (pa_page >> 12) < cpu->code_pages ? cpu->code[pa_page >> 12] : NULL;
-    table[(ea >> 12) % DMAP_ENTRIES] = (dmap_entry){ea_page, cpu->mem.ram + pa_page, code};
+    table[cpu_data_map_slot(ea)] = (dmap_entry){ea_page, cpu->mem.ram + pa_page, code};
 }
 
 void cpu_data_map_flush(ppc_cpu *cpu, bool stores_only)
