@@ -140,27 +140,34 @@ static void assert_same_bytes(const char *what, const char *a, size_t alen, cons
         fail_msg("%s differs at byte %zu (lengths %zu and %zu)", what, i, alen, blen);
 }
 
+/* Both runs powered off the same way: same console, exit, instruction and cycle counts and final
+ * registers. */
+static void assert_same_machine_run(const run_output *a, const run_output *b)
+{
+    assert_int_equal(a->why, CPU_EXIT_STOP);
+    assert_true(a->exit.powered_off);
+    assert_same_bytes("console", a->console, a->console_len, b->console, b->console_len);
+    assert_int_equal(a->why, b->why);
+    assert_int_equal(a->insns, b->insns);
+    assert_int_equal(a->cycles, b->cycles);
+    assert_int_equal(a->nip, b->nip);
+    assert_int_equal(a->msr, b->msr);
+    assert_memory_equal(a->gpr, b->gpr, sizeof(a->gpr));
+    assert_int_equal(a->exit.status, b->exit.status);
+}
+
 static void assert_deterministic(const char *guest, bool with_trace)
 {
     run_output a, b;
     run_once(guest, with_trace ? RUN_OBSERVED_TRACE : RUN_OBSERVED, &a);
     run_once(guest, with_trace ? RUN_OBSERVED_TRACE : RUN_OBSERVED, &b);
-    assert_int_equal(a.why, CPU_EXIT_STOP);
-    assert_true(a.exit.powered_off);
     assert_true(a.console_len > 0 && a.summary_len > 0);
-    assert_same_bytes("console", a.console, a.console_len, b.console, b.console_len);
+    assert_same_machine_run(&a, &b);
     assert_same_bytes("path summary", a.summary, a.summary_len, b.summary, b.summary_len);
     if (with_trace) {
         assert_true(a.trace_len > 0);
         assert_same_bytes("trace", a.trace, a.trace_len, b.trace, b.trace_len);
     }
-    assert_int_equal(a.why, b.why);
-    assert_int_equal(a.insns, b.insns);
-    assert_int_equal(a.cycles, b.cycles);
-    assert_int_equal(a.nip, b.nip);
-    assert_int_equal(a.msr, b.msr);
-    assert_memory_equal(a.gpr, b.gpr, sizeof(a.gpr));
-    assert_int_equal(a.exit.status, b.exit.status);
     free_output(&a);
     free_output(&b);
 }
@@ -173,16 +180,7 @@ static void assert_plain_matches_observed(const char *guest)
     run_output a, b;
     run_once(guest, RUN_OBSERVED, &a);
     run_once(guest, RUN_PLAIN, &b);
-    assert_int_equal(a.why, CPU_EXIT_STOP);
-    assert_true(a.exit.powered_off);
-    assert_same_bytes("console", a.console, a.console_len, b.console, b.console_len);
-    assert_int_equal(a.why, b.why);
-    assert_int_equal(a.insns, b.insns);
-    assert_int_equal(a.cycles, b.cycles);
-    assert_int_equal(a.nip, b.nip);
-    assert_int_equal(a.msr, b.msr);
-    assert_memory_equal(a.gpr, b.gpr, sizeof(a.gpr));
-    assert_int_equal(a.exit.status, b.exit.status);
+    assert_same_machine_run(&a, &b);
     free_output(&a);
     free_output(&b);
 }
