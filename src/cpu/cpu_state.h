@@ -149,6 +149,10 @@ struct ppc_cpu {
     /* The executing instruction, for the observed loop and once a block is settled; use
      * cpu_current_insn(). */
     const ppc_insn *current_insn;
+    /* The observed loop: the address of the instruction executing (set before its `before` hook,
+     * still set in its `after` hook), CIA_NONE between instructions, so an observer that needs
+     * no pre-state can do without a `before` hook. */
+    uint64_t observed_cia;
     /* Set while cpu_run_observed() runs; interrupt delivery reports to it. */
     const cpu_observer *observer;
 
@@ -285,6 +289,8 @@ static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
         cpu->block_stop_nip = cpu->nip + 4;
     }
 }
+/* ppc_cpu.observed_cia between instructions (not a word address). */
+#define CIA_NONE 1ull
 /* The fetch cache holds no page. */
 #define FETCH_NONE 1ull
 /* After an instruction that may change how NIP translates: the run loop looks NIP up afresh

@@ -13,6 +13,7 @@ ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
     cpu->code_pages = memory->ram_size >> 12;
     cpu->code = calloc(cpu->code_pages ? cpu->code_pages : 1, sizeof(*cpu->code));
     cpu->fetch_ea_page = FETCH_NONE;
+    cpu->observed_cia = CIA_NONE;
     if (!cpu->code) {
         free(cpu);
         return NULL;
@@ -172,11 +173,13 @@ static void step_observed(ppc_cpu *cpu, const cpu_observer *obs)
         return;
     }
     cpu->current_insn = insn;
+    cpu->observed_cia = cpu->nip;
     if (obs && obs->before) obs->before(obs->ctx, cpu, insn);
     insn_result r = insn->exec(cpu, insn);
     if (r == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
     cpu->left--;
     if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
+    cpu->observed_cia = CIA_NONE;
 }
 
 static cpu_exit take_stop(ppc_cpu *cpu)
