@@ -67,11 +67,13 @@ typedef enum ppc_vector {
 /* Segment lookaside buffer entries on POWER8. */
 #define SLB_ENTRIES 32u
 
-/* A decoded 4 KiB page of code, keyed by physical page and MSR[LE]. */
+/* A decoded 4 KiB page of code, keyed by physical page and MSR[LE].  insn[1024] is not an
+ * instruction: its `hot` is always INSN_HOT_PAGE_END, where the plain loop leaves a block that
+ * falls off the page. */
 typedef struct code_page {
     uint64_t pa; /* page-aligned physical address */
     bool little_endian;
-    ppc_insn insn[1024];
+    ppc_insn insn[1024 + 1];
 } code_page;
 
 /* One translation of a 4 KiB effective page with relocation on, and what it depends on. */
@@ -123,17 +125,21 @@ struct ppc_cpu {
     /* Time: cycles drive TB; DEC and HDEC are kept as (value written, TB at the write).
      * The cycle count is not stored: the run loops count down `left`, the cycles until
      * `next_event` (when they must next check interrupts, timers, stops and the budget).  The
-     * plain loop settles `left` only when it leaves a run of fall-through slots (a block) that
-     * began at slot `block_start`, NIP `block_nip`: inside one, the instructions before the
-     * current one are owed, (NIP - block_nip) / 4, and the block ends when NIP reaches
-     * `block_stop_nip` (the event or the page end).  So cpu_now() = next_event - left + owed.
-     * Set next_event only through cpu_set_next_event(), which settles the block at the current
-     * instruction and ends it there.  Execute functions that change NIP do it after their last
-     * MSR write (interrupt delivery, rfid), so NIP is the CIA whenever time is read. */
+     * plain loop settles `left` only when it leaves a block (run.c): a run of slots of the fetch
+     * page that began at slot `block_start`, address `block_nip`.  Inside one, the instructions
+     * before the current one are owed, (NIP - block_nip) / 4, so cpu_now() = next_event - left
+     * + owed; the loop writes NIP before every instruction that may read it or the time, so NIP
+     * is the CIA whenever an execute function runs.  A block ends at its page's PAGE_END slot or
+     * at `block_stop`, a slot whose `hot` the loop replaced with INSN_HOT_STOP for the block
+     * (`block_stop_hot` is what it was).  Set next_event only through cpu_set_next_event(),
+     * which settles the block at the current instruction and ends it after it.  Execute
+     * functions that change NIP do it after their last MSR write (interrupt delivery, rfid). */
     int64_t left;
     uint64_t next_event;
-    const ppc_insn *block_start; /* NULL outside a block of the plain loop, or once settled */
-    uint64_t block_nip, block_stop_nip;
+    ppc_insn *block_start; /* NULL outside a block of the plain loop, or once settled */
+    uint64_t block_nip;
+    ppc_insn *block_stop; /* NULL when the block ends at the page end */
+    uint8_t block_stop_hot;
     uint64_t idle_steps; /* steps that retired no instruction: instructions = cycles - these */
     uint64_t tb_base;    /* TB = tb_base + cycles / CYCLES_PER_TB_TICK */
     uint64_t dec_written, dec_written_tb;
@@ -275,6 +281,24 @@ static inline const ppc_insn *cpu_current_insn(const ppc_cpu *cpu)
     return cpu->block_start ? cpu->block_start + ((cpu->nip - cpu->block_nip) >> 2)
                             : cpu->current_insn;
 }
+/* The plain loop's block ends when it reaches `slot` (cpu->block_stop), and no longer at the
+ * stop it had.  A store may have cleared the stop slot for decoding meanwhile; then it stays
+ * cleared (run.c checks the stop before decoding). */
+static inline void cpu_block_unstop(ppc_cpu *cpu)
+{
+    ppc_insn *stop = cpu->block_stop;
+    if (stop) {
+        if (stop->hot == INSN_HOT_STOP) stop->hot = cpu->block_stop_hot;
+        cpu->block_stop = NULL;
+    }
+}
+static inline void cpu_block_stop_at(ppc_cpu *cpu, ppc_insn *slot)
+{
+    cpu_block_unstop(cpu);
+    cpu->block_stop = slot;
+    cpu->block_stop_hot = slot->hot;
+    slot->hot = INSN_HOT_STOP;
+}
 /* The run loop must check events at cycle `at` (now or earlier: before the next instruction). */
 static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
 {
@@ -283,10 +307,11 @@ static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
     if (ahead > INT64_MAX) ahead = INT64_MAX;
     cpu->left = (int64_t)ahead;
     cpu->next_event = now + ahead;
-    if (cpu->block_start) { /* settle the block at the current instruction, and end it there */
-        cpu->current_insn = cpu_current_insn(cpu);
+    if (cpu->block_start) { /* settle the block at the current instruction, and end it after */
+        ppc_insn *current = cpu->block_start + ((cpu->nip - cpu->block_nip) >> 2);
+        cpu->current_insn = current;
         cpu->block_start = NULL;
-        cpu->block_stop_nip = cpu->nip + 4;
+        cpu_block_stop_at(cpu, current + 1);
     }
 }
 /* ppc_cpu.observed_cia between instructions (not a word address). */

@@ -65,6 +65,28 @@ static int64_t sext(uint64_t value, unsigned bits)
     return (int64_t)((value ^ sign) - sign);
 }
 
+/* MASK(mb, me) in MSB-0 bit numbers: ones from mb to me, wrapping around when mb > me. */
+static uint64_t mask64(unsigned mb, unsigned me)
+{
+    uint64_t from_mb = ~0ull >> mb, to_me = ~0ull << (63 - me);
+    return mb <= me ? from_mb & to_me : from_mb | to_me;
+}
+
+/* The mask a rotate row applies (M, MD and MDS forms), computed once here for the execute
+ * functions: M-form MASK(MB+32, ME+32); rldicl/rldcl MASK(mb, 63); rldicr/rldcr MASK(0, me);
+ * rldic/rldimi MASK(mb, 63-sh). */
+static uint64_t rotate_mask(const ppc_insn *insn, insn_form form)
+{
+    if (form == FORM_M) return mask64(insn->mb + 32u, insn->me + 32u);
+    switch (insn->id) {
+    case INSN_RLDICR:
+    case INSN_RLDCR: return mask64(0, insn->mb);
+    case INSN_RLDIC:
+    case INSN_RLDIMI: return mask64(insn->mb, 63u - insn->sh);
+    default: return mask64(insn->mb, 63);
+    }
+}
+
 /* Executes a row whose word sets reserved bits: an invalid form. */
 static insn_result exec_invalid_form(ppc_cpu *cpu, const ppc_insn *insn)
 {
@@ -118,7 +140,7 @@ static insn_result exec_fetch_context(ppc_cpu *cpu, const ppc_insn *insn)
  * condition), else INSN_HOT_CALL. */
 static uint8_t hot_index(const ppc_insn *insn)
 {
-#define HOT(name, fn, when)                                                                        \
+#define HOT(name, fn, when, cia)                                                                   \
     if (insn->exec == fn && (when)) return INSN_HOT_##name;
 #include "cpu/insns/hot.def"
 #undef HOT
@@ -165,11 +187,13 @@ void insn_decode(uint32_t word, ppc_insn *out)
         out->sh = out->rb;
         out->mb = (word >> 6) & 31;
         out->me = (word >> 1) & 31;
+        out->imm = (int64_t)rotate_mask(out, FORM_M);
         break;
     case FORM_MD:
     case FORM_MDS:
         out->sh = (uint8_t)(((word >> 11) & 31) | ((word & 2) << 4));
         out->mb = (uint8_t)(((word >> 6) & 31) | (word & 0x20));
+        out->imm = (int64_t)rotate_mask(out, (insn_form)row->form);
         break;
     case FORM_XS: out->sh = (uint8_t)(((word >> 11) & 31) | ((word & 2) << 4)); break;
     case FORM_A: out->me = (word >> 6) & 31; break;

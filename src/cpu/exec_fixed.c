@@ -446,63 +446,59 @@ CPU_HOT_HELPER uint64_t rotl32(uint64_t v, unsigned n)
     return rotl64(word | (word << 32), n & 31);
 }
 
-/* MASK(mb, me) in MSB-0 bit numbers: ones from mb to me, wrapping around when mb > me. */
-CPU_HOT_HELPER uint64_t mask64(unsigned mb, unsigned me)
+/* The row's rotate mask, which decode computed (decode.c: rotate_mask). */
+CPU_HOT_HELPER uint64_t rotate_mask(const ppc_insn *insn)
 {
-    uint64_t from_mb = ~0ull >> mb, to_me = ~0ull << (63 - me);
-    return mb <= me ? from_mb & to_me : from_mb | to_me;
+    return (uint64_t)insn->imm;
 }
 
-CPU_HOT_HELPER insn_result rotate_and_mask(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated,
-                                           uint64_t mask)
+CPU_HOT_HELPER insn_result rotate_and_mask(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated)
 {
-    return put_rc(cpu, insn, insn->ra, rotated & mask);
+    return put_rc(cpu, insn, insn->ra, rotated & rotate_mask(insn));
 }
 
-static insn_result rotate_and_insert(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated,
-                                     uint64_t mask)
+static insn_result rotate_and_insert(ppc_cpu *cpu, const ppc_insn *insn, uint64_t rotated)
 {
+    uint64_t mask = rotate_mask(insn);
     return put_rc(cpu, insn, insn->ra, (rotated & mask) | (RA & ~mask));
 }
 
 CPU_HOT_EXEC insn_result exec_rlwinm(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl32(RS, insn->sh), mask64(insn->mb + 32u, insn->me + 32u));
+    return rotate_and_mask(cpu, insn, rotl32(RS, insn->sh));
 }
 insn_result exec_rlwnm(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl32(RS, (unsigned)RB & 31),
-                           mask64(insn->mb + 32u, insn->me + 32u));
+    return rotate_and_mask(cpu, insn, rotl32(RS, (unsigned)RB & 31));
 }
 insn_result exec_rlwimi(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_insert(cpu, insn, rotl32(RS, insn->sh),
-                             mask64(insn->mb + 32u, insn->me + 32u));
+    return rotate_and_insert(cpu, insn, rotl32(RS, insn->sh));
 }
-/* MD/MDS forms: insn->mb holds mb or me (6 bits), insn->sh the 6-bit shift. */
+/* MD/MDS forms: insn->sh is the 6-bit shift. */
 CPU_HOT_EXEC insn_result exec_rldicl(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh), mask64(insn->mb, 63));
+    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh));
 }
 CPU_HOT_EXEC insn_result exec_rldicr(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh), mask64(0, insn->mb));
+    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh));
 }
 insn_result exec_rldic(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh), mask64(insn->mb, 63u - insn->sh));
+    return rotate_and_mask(cpu, insn, rotl64(RS, insn->sh));
 }
 insn_result exec_rldimi(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_insert(cpu, insn, rotl64(RS, insn->sh), mask64(insn->mb, 63u - insn->sh));
+    return rotate_and_insert(cpu, insn, rotl64(RS, insn->sh));
 }
 insn_result exec_rldcl(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl64(RS, (unsigned)RB), mask64(insn->mb, 63));
+    return rotate_and_mask(cpu, insn, rotl64(RS, (unsigned)RB));
 }
 insn_result exec_rldcr(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    return rotate_and_mask(cpu, insn, rotl64(RS, (unsigned)RB), mask64(0, insn->mb));
+    return rotate_and_mask(cpu, insn, rotl64(RS, (unsigned)RB));
 }
 
 /* Shift amounts: words use RB[58:63] (32..63 clear everything), doublewords RB[57:63]. */

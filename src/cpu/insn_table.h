@@ -137,7 +137,8 @@ struct ppc_insn {
     uint8_t oe;     /* OE bit (bit 21) for XO forms */
     uint8_t hot;    /* enum insn_hot: how the plain run loop executes it */
     int64_t imm;    /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
-                     * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV */
+                     * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV; M/MD/MDS: the rotate
+                     * mask of the row (decode.c: rotate_mask) */
 };
 
 /* One table row. */
@@ -164,11 +165,15 @@ enum insn_id {
 extern const insn_row insn_table[INSN__COUNT];
 
 /* How the plain run loop executes a decoded slot: decode it first (a cleared slot is all
- * zeroes), call `exec`, or inline one of the hot execute functions (insns/hot.def). */
+ * zeroes), call `exec`, or inline one of the hot execute functions (insns/hot.def).  Two values
+ * are not instructions: PAGE_END, the slot after the last one of every decoded page, and STOP,
+ * which the loop puts for a while into the slot where a block must end (run.c). */
 enum insn_hot {
     INSN_HOT_DECODE = 0,
     INSN_HOT_CALL,
-#define HOT(name, fn, when) INSN_HOT_##name,
+    INSN_HOT_PAGE_END,
+    INSN_HOT_STOP,
+#define HOT(name, fn, when, cia) INSN_HOT_##name,
 #include "cpu/insns/hot.def"
 #undef HOT
     INSN_HOT__COUNT

@@ -39,10 +39,11 @@ void cpu_destroy(ppc_cpu *cpu)
 }
 
 /* Clears a page's decoded instructions in place (the run loop may hold pointers into it): every
- * slot becomes INSN_HOT_DECODE. */
+ * slot becomes INSN_HOT_DECODE, and the slot after them marks the page end. */
 static void clear_code_page(code_page *cp)
 {
-    memset(cp->insn, 0, sizeof(cp->insn));
+    memset(cp->insn, 0, 1024 * sizeof(cp->insn[0]));
+    cp->insn[1024] = (ppc_insn){.hot = INSN_HOT_PAGE_END};
 }
 
 void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa)
@@ -139,18 +140,21 @@ static void idle_step(ppc_cpu *cpu)
     cpu->idle_steps++;
 }
 
-/* Starts a block of at most `slots` fall-through slots at `insn` (NIP). */
-static inline void begin_block(ppc_cpu *cpu, const ppc_insn *insn, int64_t slots)
+/* Starts a block at slot `insn` (NIP) of the fetch page: it runs to the page end, or as far as
+ * the budget to the next event goes (at least one instruction). */
+static inline void begin_block(ppc_cpu *cpu, ppc_insn *insn)
 {
     cpu->block_start = insn;
     cpu->block_nip = cpu->nip;
-    cpu->block_stop_nip = cpu->nip + 4 * (uint64_t)slots;
+    int64_t to_page_end = cpu->fetch_page->insn + 1024 - insn;
+    if (cpu->left < to_page_end) cpu_block_stop_at(cpu, insn + (cpu->left > 0 ? cpu->left : 1));
 }
 
 /* Leaves the block after `last`, the instruction just retired: settles its cycles (one if
  * cpu_set_next_event already settled the block during it). */
 static inline void end_block(ppc_cpu *cpu, const ppc_insn *last)
 {
+    cpu_block_unstop(cpu);
     cpu->left -= cpu->block_start ? last + 1 - cpu->block_start : 1;
     cpu->block_start = NULL;
 }
@@ -209,34 +213,42 @@ static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *
     return CPU_EXIT_BUDGET;
 }
 
-/* The plain loop: the same steps as run_observed without hooks, threaded so that straight-line
- * code costs, per instruction, NIP += 4, one compare with the block's end, the dispatch jump
- * and the execute function, which for the hot rows (insns/hot.def) is inlined.
+/* The plain loop: the same steps as run_observed without hooks, threaded, so that straight-line
+ * code costs, per instruction, the execute function (inlined for the hot rows, insns/hot.def)
+ * and the jump to the next slot's label: nothing else.
  *   - Every step costs one cycle, so the budget is a cycle count, folded into next_event; a
- *     block never runs past it, so one test covers timers, pending interrupts, stop requests
- *     (cpu_request_stop and cpu_fetch_resync make it due now) and the budget.
- *   - `insn` walks the decoded page while execution falls through; a branch within the cached
- *     page starts a new block there, and an interrupt, another page or an event looks NIP up
+ *     block never runs past it, so one test per block covers timers, pending interrupts, stop
+ *     requests (cpu_request_stop and cpu_fetch_resync make it due now) and the budget.
+ *   - A block walks the slots of the fetch page while execution falls through.  It ends where
+ *     a slot's label says so: PAGE_END after the page's last slot, or STOP in the slot where
+ *     the budget runs out (begin_block, cpu_set_next_event put it there).  A taken branch
+ *     within the page starts a new block there with no look-up; anything else looks NIP up
  *     again through the fetch cache.
+ *   - Inside a block NIP is implicit (block_nip + 4 * slots from block_start): it is written
+ *     only before the rows that may read it (CIA rows of hot.def, every other row), and when
+ *     the block ends.
  *   - NIP in 32-bit mode: within a page +4 cannot wrap, and only context-changing instructions
- *     (which take the slow path next) change MSR[SF], so the mask is applied there. */
-static cpu_exit run_plain(ppc_cpu *cpu, uint64_t budget)
+ *     (which end the block) change MSR[SF], so the mask is applied when the block ends. */
+__attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *cpu,
+                                                                       uint64_t budget)
 {
     static void *const dispatch[INSN_HOT__COUNT] = {
         [INSN_HOT_DECODE] = &&decode,
         [INSN_HOT_CALL] = &&call,
-#define HOT(name, fn, when) [INSN_HOT_##name] = &&hot_##name,
+        [INSN_HOT_PAGE_END] = &&block_end,
+        [INSN_HOT_STOP] = &&block_end,
+#define HOT(name, fn, when, cia) [INSN_HOT_##name] = &&hot_##name,
 #include "cpu/insns/hot.def"
 #undef HOT
     };
     const uint64_t start = cpu_now(cpu);
     const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
-    ppc_insn uncached;
-    ppc_insn *insn, *page_end;
+    ppc_insn uncached, *insn;
+    insn_result result;
     forget_cached_translations(cpu);
     if (cpu->next_event > end) cpu_set_next_event(cpu, end);
 
-look_up: /* NIP is masked for the mode; no instruction in hand */
+look_up: /* NIP is masked for the mode; no block */
     if (__builtin_expect(cpu->left <= 0, 0)) {
         uint64_t now = cpu_now(cpu);
         /* A stop is taken after an instruction, never before the first one. */
@@ -256,51 +268,93 @@ look_up: /* NIP is masked for the mode; no instruction in hand */
         idle_step(cpu);
         goto look_up;
     }
-    page_end = insn == &uncached ? insn + 1 : cpu->fetch_page->insn + 1024;
-    if (cpu->left <= 0) { /* after an event: one instruction, then look again */
-        begin_block(cpu, insn, 1);
-        goto *dispatch[insn->hot];
+    if (insn == &uncached) { /* code outside RAM: one instruction, no block */
+        cpu->current_insn = insn;
+        if (insn->exec(cpu, insn) == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
+        cpu->left--;
+        goto look_up;
     }
-new_block: /* the block runs to the page end or the event */
-    begin_block(cpu, insn, page_end - insn > cpu->left ? cpu->left : page_end - insn);
+    begin_block(cpu, insn);
     goto *dispatch[insn->hot];
 
 decode:
+    if (insn == cpu->block_stop) goto block_end; /* a store cleared the stop slot */
     decode_slot(cpu, insn);
     goto *dispatch[insn->hot];
 
-/* After an execute function: fall through to the next slot with one test of the block's end,
- * or settle the block and look NIP up again. */
-#define RETIRE(result)                                                                             \
+/* NIP = the CIA, for rows that read it. */
+#define SET_CIA() (cpu->nip = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4)
+/* After an execute function: on to the next slot, or to `jumped` (`branched` for a hot branch
+ * row, hot.def's BRANCH). */
+#define RETIRE(result, jumped)                                                                     \
     do {                                                                                           \
         if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
-        cpu->nip += 4;                                                                             \
-        if (__builtin_expect(cpu->nip == cpu->block_stop_nip, 0)) goto fell_through;               \
         insn++;                                                                                    \
         goto *dispatch[insn->hot];                                                                 \
     } while (0)
+#define HOT_SETS_CIA_NO_CIA 0
+#define HOT_SETS_CIA_CIA    1
+#define HOT_SETS_CIA_BRANCH 1
+#define HOT_JUMP_NO_CIA     jumped
+#define HOT_JUMP_CIA        jumped
+#define HOT_JUMP_BRANCH     branched
 
 call:
-    RETIRE(insn->exec(cpu, insn));
-#define HOT(name, fn, when)                                                                        \
+    SET_CIA();
+    result = insn->exec(cpu, insn);
+    RETIRE(result, jumped);
+#define HOT(name, fn, when, cia)                                                                   \
     hot_##name : if (!(when)) __builtin_unreachable(); /* decode.c checked it */                   \
-    RETIRE(fn(cpu, insn));
+    if (HOT_SETS_CIA_##cia) SET_CIA();                                                             \
+    result = fn(cpu, insn);                                                                        \
+    RETIRE(result, HOT_JUMP_##cia);
 #include "cpu/insns/hot.def"
 #undef HOT
+#undef HOT_SETS_CIA_NO_CIA
+#undef HOT_SETS_CIA_CIA
+#undef HOT_SETS_CIA_BRANCH
+#undef HOT_JUMP_NO_CIA
+#undef HOT_JUMP_CIA
+#undef HOT_JUMP_BRANCH
 #undef RETIRE
 
-fell_through: /* at the event or the page end */
-    end_block(cpu, insn);
+block_end: /* `insn` is the page end or the stop slot, not executed */
+    if (cpu->block_start) {
+        SET_CIA();
+        end_block(cpu, insn - 1);
+    } else { /* settled during the previous instruction, whose address NIP holds */
+        end_block(cpu, insn - 1);
+        cpu->nip += 4;
+    }
     cpu->nip &= cpu_ea_mask(cpu);
     goto look_up;
-jumped:
+branched: /* a BRANCH row was taken: NIP is the target; MSR, the time and the block unchanged */
+    if (!cpu->block_stop) {
+        uint64_t cia = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4;
+        if (((cpu->nip ^ cia) >> 12) == 0) { /* within the page: a new block at the target */
+            ppc_insn *page = cpu->fetch_page->insn;
+            cpu->left -= insn + 1 - cpu->block_start;
+            insn = page + ((cpu->nip & 0xfff) >> 2);
+            if (page + 1024 - insn <= cpu->left) { /* no stop in the page */
+                cpu->block_start = insn;
+                cpu->block_nip = cpu->nip;
+                goto *dispatch[insn->hot];
+            }
+            cpu->block_start = NULL;
+            if (cpu->left <= 0) goto look_up;
+            begin_block(cpu, insn);
+            goto *dispatch[insn->hot];
+        }
+    }
+#undef SET_CIA
+jumped: /* NIP is the target */
     end_block(cpu, insn);
     /* A branch within the cached page, with no event due and the cache's MSR: no look-up. */
     if (cpu->left > 0 && (cpu->nip & ~0xfffull) == cpu->fetch_ea_page &&
         cpu->msr == cpu->fetch_msr) {
         insn = &cpu->fetch_page->insn[(cpu->nip & 0xfff) >> 2];
-        page_end = cpu->fetch_page->insn + 1024;
-        goto new_block;
+        begin_block(cpu, insn);
+        goto *dispatch[insn->hot];
     }
     goto look_up;
 }
