@@ -159,33 +159,6 @@ static inline void end_block(ppc_cpu *cpu, const ppc_insn *last)
     cpu->block_start = NULL;
 }
 
-/* One step of the observed loop: deliver a pending interrupt, or execute one instruction (whose
- * fetch may itself raise ISI or a machine check). */
-static void step_observed(ppc_cpu *cpu, const cpu_observer *obs)
-{
-    if (cpu->left <= 0) {
-        cpu_timer_update(cpu);
-        if (cpu_deliver_pending(cpu)) {
-            idle_step(cpu);
-            return;
-        }
-    }
-    ppc_insn uncached;
-    const ppc_insn *insn = fetch(cpu, &uncached);
-    if (!insn) { /* ISI or machine check delivered; NIP is at the vector */
-        idle_step(cpu);
-        return;
-    }
-    cpu->current_insn = insn;
-    cpu->observed_cia = cpu->nip;
-    if (obs && obs->before) obs->before(obs->ctx, cpu, insn);
-    insn_result r = insn->exec(cpu, insn);
-    if (r == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
-    cpu->left--;
-    if (obs && obs->after) obs->after(obs->ctx, cpu, insn);
-    cpu->observed_cia = CIA_NONE;
-}
-
 static cpu_exit take_stop(ppc_cpu *cpu)
 {
     cpu->stop_requested = false;
@@ -201,16 +174,83 @@ static void forget_cached_translations(ppc_cpu *cpu)
     cpu_data_map_flush(cpu, false);
 }
 
-/* Runs `budget` steps (instructions retired plus interrupts delivered outside an instruction)
- * with observer hooks. */
+/* The observed loop: `budget` steps (instructions retired plus interrupts delivered outside an
+ * instruction), each instruction between the observer's hooks:
+ *   before: NIP = the CIA, observed_cia = the CIA; after: NIP = the next instruction (or the
+ *   vector), the instruction's cycle counted; then observed_cia = CIA_NONE.
+ * Threaded like the plain loop (hot rows inlined), but one instruction at a time: time is
+ * counted per step (no blocks), and execution that falls through within the fetch page, with no
+ * event due, goes to the next slot without a look-up. */
 static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *obs)
 {
+    static void *const dispatch[INSN_HOT__COUNT] = {
+        [INSN_HOT_DECODE] = &&decode,
+        [INSN_HOT_CALL] = &&call,
+        [INSN_HOT_PAGE_END] = &&call, /* never reached: no blocks here */
+        [INSN_HOT_STOP] = &&call,
+#define HOT(name, fn, when, cia) [INSN_HOT_##name] = &&hot_##name,
+#include "cpu/insns/hot.def"
+#undef HOT
+    };
+    void (*const before)(void *, ppc_cpu *, const ppc_insn *) = obs ? obs->before : NULL;
+    void (*const after)(void *, ppc_cpu *, const ppc_insn *) = obs ? obs->after : NULL;
+    void *const ctx = obs ? obs->ctx : NULL;
+    ppc_insn uncached, *insn;
+    insn_result result;
     forget_cached_translations(cpu);
-    for (uint64_t n = 0; n < budget; n++) {
-        step_observed(cpu, obs);
-        if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
+
+step:
+    if (budget == 0) return CPU_EXIT_BUDGET;
+    budget--;
+    if (cpu->left <= 0) {
+        cpu_timer_update(cpu);
+        if (cpu_deliver_pending(cpu)) {
+            idle_step(cpu);
+            goto retired_none;
+        }
     }
-    return CPU_EXIT_BUDGET;
+    insn = fetch(cpu, &uncached);
+    if (!insn) { /* ISI or machine check delivered; NIP is at the vector */
+        idle_step(cpu);
+        goto retired_none;
+    }
+execute: /* NIP is the CIA of `insn`, decoded */
+    cpu->current_insn = insn;
+    cpu->observed_cia = cpu->nip;
+    if (before) before(ctx, cpu, insn);
+    goto *dispatch[insn->hot];
+
+decode:
+    decode_slot(cpu, insn);
+    goto *dispatch[insn->hot];
+call:
+    result = insn->exec(cpu, insn);
+    goto retired;
+#define HOT(name, fn, when, cia)                                                                   \
+    hot_##name : if (!(when)) __builtin_unreachable(); /* decode.c checked it */                   \
+    result = fn(cpu, insn);                                                                        \
+    goto retired;
+#include "cpu/insns/hot.def"
+#undef HOT
+
+retired:
+    if (result == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
+    cpu->left--;
+    if (after) after(ctx, cpu, insn);
+    cpu->observed_cia = CIA_NONE;
+    if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
+    /* Falling through within the page, nothing due, the cache's MSR: the next slot. */
+    if (result == INSN_NEXT && budget != 0 && cpu->left > 0 && insn != &uncached &&
+        (cpu->nip & 0xfff) != 0 && cpu->msr == cpu->fetch_msr && cpu->fetch_ea_page != FETCH_NONE) {
+        budget--;
+        insn++;
+        if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) decode_slot(cpu, insn);
+        goto execute;
+    }
+    goto step;
+retired_none:
+    if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
+    goto step;
 }
 
 /* The plain loop: the same steps as run_observed without hooks, threaded, so that straight-line

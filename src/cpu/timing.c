@@ -10,19 +10,24 @@
  * are ready by then and nothing forbids it, otherwise it opens a new group at max(c.cycles,
  * operands ready).
  *
- * Hook order per instruction: before() notes the address and the fetch line, mem_access()
- * touches the data cache during execution, interrupt() notes an interrupt the instruction
- * raised, and after() does all the charging.  An interrupt outside an instruction (DEC, HDEC,
- * a fetch fault) is charged at once.
+ * Hooks.  The model has no `before` hook: the run loop keeps the executing instruction's address
+ * in cpu->observed_cia (CIA_NONE between instructions).  mem_access() touches the data cache
+ * during execution, interrupt() notes an interrupt the instruction raised, and after() does all
+ * the charging, starting with the fetch.  An interrupt outside an instruction (DEC, HDEC, a
+ * fetch fault) is charged at once.
  *
  * Speed (the model runs once per guest instruction).  Everything that depends on the word only
  * is derived once into a decoded entry: the registers as short lists of scoreboard indices with
- * their latencies, the dispatch rules, the branch kind.  after() has copies of one charging
- * routine specialised for what the instruction can meet (charge_insn's `cases`): the common
- * one, with no branch, no group rule, no new fetch line, no miss and no interrupt, is compiled
- * without any of those.  Caches remember the line each set touched last, which needs no search
- * and no new LRU stamp; a load looks at the store queue only when a queued store's data is not
- * ready yet. */
+ * their latencies, the dispatch rules, the branch kind.  The entries live in a pool, one per
+ * distinct word; each decoded code page of the CPU gets a side table of pool indices, one per
+ * instruction slot, so that finding an instruction's entry is an index and one compare of the
+ * word, without collisions.  after() has copies of one charging routine specialised for what
+ * the instruction can meet (charge_insn's `cases`): the common one, with no branch, no group
+ * rule, no miss and no interrupt, is compiled without any of those.  Caches remember the line
+ * each set touched last, which needs no search and no new LRU stamp; a load looks at the store
+ * queue only when a queued store's data is not ready yet.  timing_last_insn()'s per-instruction
+ * stalls are reset lazily, by a sequence number, when the first stall of an instruction is
+ * charged. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,16 +35,19 @@
 #include "cpu/timing.h"
 
 #define BASE           TIMING_STALL__COUNT /* charge() reason: a dispatch group's own cycle */
+#define NO_JOIN        (1u << 31)          /* in timing_model.slots */
 #define STORE_QUEUE    8                   /* stores remembered for store-to-load forwarding */
 #define INSN_STORES    4                   /* store granules one instruction can queue */
 #define DIR_WEAK_NOT   1                   /* 2-bit counters start weakly not-taken */
 #define BO_ALWAYS_MASK 0x14                /* BO bits that make a branch unconditional */
 
 /* The scoreboard is one array: GPRs, then the other resources (timing.h), then SPRs by number. */
-#define SB_GPR   0
-#define SB_OTHER 32
-#define SB_SPR   48
-#define SB_COUNT (SB_SPR + 1024)
+#define SB_GPR      0
+#define SB_OTHER    32
+#define SB_SPR      48
+#define SB_SRC_NONE (SB_SPR + 1024)   /* never written: pads an entry's first two sources */
+#define SB_DST_NONE (SB_SRC_NONE + 1) /* never read: pads an entry's first result */
+#define SB_COUNT    (SB_DST_NONE + 1)
 
 /* One register an instruction writes: its scoreboard index and when it is ready after issue. */
 typedef struct sb_write {
@@ -58,7 +66,7 @@ typedef struct reg_lists {
 } reg_lists;
 
 /* Everything the model needs about one instruction word, derived once (it depends on the word
- * only) and kept in a direct-mapped cache indexed by a hash of the word. */
+ * only). */
 #define DECODED_SLOTS 8 /* registers read / written kept inline; more: D_WIDE */
 enum {
     D_FIRST = 1u << 0,   /* must open a dispatch group */
@@ -68,34 +76,53 @@ enum {
     D_CI = 1u << 4,      /* cache-inhibited l*cix / st*cix */
     D_WIDE = 1u << 5,    /* the register lists do not fit inline: derived again at each use */
     D_SPECIAL = 1u << 6, /* D_LAST, a serialise drain or a context synchronisation */
-    D_FEATURES = D_WIDE | D_SPECIAL | D_BRANCH | D_CI,
+    D_FEATURES = D_WIDE | D_SPECIAL | D_BRANCH | D_CI | D_FIRST,
+    D_LISTS = 1u << 7, /* more than PLAIN_SRC sources or PLAIN_DST results */
+    D_NOT_PLAIN = D_FEATURES | D_LISTS,
 };
+/* The plain path reads this many sources and results without a loop (padded with SB_*_NONE);
+ * they cover almost all instructions: most read one or two registers and write at most one. */
+#define PLAIN_SRC 2
+#define PLAIN_DST 1
 enum {
     BR_CONDITIONAL = 1u << 0, /* the direction table predicts it */
     BR_LINK_STACK = 1u << 1,  /* bclr BH=0: the link stack predicts the target */
     BR_COUNT_CACHE = 1u << 2, /* bcctr, bctar, bclr BH!=0: the count cache predicts it */
     BR_PUSH = 1u << 3,        /* LK=1 (not "bcl 20,31,$+4"): pushes the return address */
 };
-/* Decoded entries are keyed by the word.  An empty entry must match no word that maps to it:
- * the word 0 maps to entry 0 and the word 1 does not (decoded_slot: the multiplier's top bit is
- * set), so entry 0 is empty with key 1 and every other entry with key 0. */
-#define DECODED_EMPTY_KEY(slot) ((slot) == 0 ? 1u : 0u)
 
 typedef struct timing_decoded {
-    uint32_t key; /* the word */
-    sb_write dst[DECODED_SLOTS];
-    uint16_t src[DECODED_SLOTS];
-    uint16_t latency;
+    uint32_t word;
+    uint8_t flags; /* D_* */
     uint8_t n_src, n_dst;
     uint8_t dst_main;
-    uint8_t flags;  /* D_* */
-    uint8_t branch; /* BR_* */
-    int8_t ctxsync; /* timing_ctxsync, or -1 */
-    uint8_t own;    /* what a group break it forces is booked to */
-    uint8_t cls;    /* timing class, for its serialise drain */
+    uint16_t latency;     /* the main result's */
+    uint16_t max_latency; /* the latest of dst[] */
+    uint8_t branch;       /* BR_* */
+    int8_t ctxsync;       /* timing_ctxsync, or -1 */
+    uint8_t own;          /* what a group break it forces is booked to */
+    uint8_t cls;          /* timing class, for its serialise drain */
+    uint16_t src[DECODED_SLOTS];
+    sb_write dst[DECODED_SLOTS];
 } timing_decoded;
 
-#define DECODED_BITS 13
+/* The pool of decoded entries, one per word, found by the word through an open-addressing hash
+ * of pool indices (only when a side table misses).  Entry 0 is the word 0's, so that an empty
+ * side-table slot (index 0) is a valid reference that the word compare rejects. */
+typedef struct decoded_pool {
+    timing_decoded *entry;
+    uint32_t count, capacity;
+    uint32_t *hash; /* pool index + 1; 0 = empty */
+    uint32_t hash_mask;
+} decoded_pool;
+
+/* Side tables: per code page of the CPU, the pool index of each of its 1024 slots, found by the
+ * page's address through an open-addressing hash (only when fetch moves to another page). */
+typedef struct side_map {
+    const code_page **page;
+    uint32_t **index;
+    uint32_t count, mask;
+} side_map;
 
 typedef struct cache {
     unsigned sets, ways, line_shift;
@@ -104,14 +131,13 @@ typedef struct cache {
     uint64_t *mru;  /* per set: the line (+ 1) accessed last, the newest of its set; 0 = none */
 } cache;
 
-/* The current instruction, between before() and after(); all zero outside an instruction. */
+/* What happened during the current instruction; all zero outside an instruction. */
 typedef union insn_state {
     struct {
         uint16_t load_misses;
-        bool in_insn;
         bool interrupted;
         bool load_uncached;
-        bool fetch_new_line;
+        bool forwarded; /* forward_ready holds a queued store's data-ready cycle */
         uint8_t n_stores;
     };
     uint64_t all;
@@ -125,15 +151,14 @@ struct timing_model {
     uint64_t ready_at[SB_COUNT];
     uint64_t all_ready; /* the latest result of anything issued: what a drain waits for */
 
-    /* The open dispatch group. */
+    /* The open dispatch group: its instructions, and NO_JOIN when the next instruction must
+     * open a new group, so that one compare with width_less_1 tells whether it may join. */
     unsigned slots;
-    bool no_join;        /* the next instruction must open a new group */
-    uint8_t no_join_why; /* the reason its new group is booked to (BASE if none) */
+    unsigned width_less_1; /* p.dispatch_width - 1 */
+    uint8_t no_join_why;   /* the reason a NO_JOIN new group is booked to (BASE if none) */
 
     /* The current instruction. */
     insn_state cur;
-    uint64_t cia;
-    uint64_t fetch_pa;
     uint64_t fetch_line_ea; /* EA line of the last fetch + 1; 0 = none */
     uint64_t forward_ready;
     uint64_t store_granule[INSN_STORES];
@@ -155,11 +180,19 @@ struct timing_model {
     uint64_t lru_clock;
 
     timing_counters c;
+    /* last.stall belongs to the event numbered last_stall_seq (instructions + interrupts
+     * outside one): stale when another event has begun since. */
     timing_insn_info last;
-    bool last_stall_dirty; /* last.stall holds charges of an earlier instruction */
+    uint64_t async_interrupts;
+    uint64_t last_stall_seq;
 
-    reg_lists wide; /* the lists of a D_WIDE instruction */
-    timing_decoded decoded[1u << DECODED_BITS];
+    /* Decoded entries: the side table of the code page fetch used last, then the maps. */
+    const code_page *side_page; /* NULL: `side` is the empty table of no page */
+    uint32_t *side;
+    side_map sides;
+    decoded_pool pool;
+    timing_decoded scratch; /* an entry decoded without a pool (out of memory) */
+    reg_lists wide;         /* the lists of a D_WIDE instruction */
 };
 
 /* ---- Caches ---- */
@@ -225,6 +258,22 @@ static inline bool cache_access(timing_model *t, cache *k, uint64_t pa, bool all
 
 /* ---- Charging ---- */
 
+/* The per-instruction stalls of timing_last_insn(), cleared when a new event's first stall
+ * comes (or when they are read). */
+static inline uint64_t event_seq(const timing_model *t)
+{
+    return t->c.insns + t->async_interrupts;
+}
+
+static void freshen_last_stall(timing_model *t)
+{
+    uint64_t seq = event_seq(t);
+    if (t->last_stall_seq != seq) {
+        memset(t->last.stall, 0, sizeof(t->last.stall));
+        t->last_stall_seq = seq;
+    }
+}
+
 static void charge(timing_model *t, unsigned reason, uint64_t n)
 {
     t->c.cycles += n;
@@ -232,8 +281,8 @@ static void charge(timing_model *t, unsigned reason, uint64_t n)
         t->c.base += n;
     } else {
         t->c.stall[reason] += n;
+        freshen_last_stall(t);
         t->last.stall[reason] += n;
-        t->last_stall_dirty = true;
     }
 }
 
@@ -242,14 +291,14 @@ static void stall(timing_model *t, timing_stall reason, uint64_t n)
 {
     if (!n) return;
     charge(t, reason, n);
-    t->slots = 0;
+    t->slots &= NO_JOIN;
 }
 
 /* Waits until every issued result is ready (context synchronisation, interrupts). */
 static void drain(timing_model *t)
 {
     if (t->all_ready > t->c.cycles) stall(t, TIMING_STALL_CONTEXT_SYNC, t->all_ready - t->c.cycles);
-    t->slots = 0;
+    t->slots &= NO_JOIN;
 }
 
 /* ---- Scoreboard ---- */
@@ -380,18 +429,19 @@ static inline __attribute__((always_inline)) bool predict_branch(timing_model *t
 
 /* A predicted branch resolves: a misprediction restarts dispatch after the penalty, a taken
  * branch ends its group. */
-static inline __attribute__((always_inline)) void
-resolve_branch(timing_model *t, unsigned branch, uint64_t next, uint64_t operands, uint64_t issue)
+static inline __attribute__((always_inline)) void resolve_branch(timing_model *t, unsigned branch,
+                                                                 uint64_t cia, uint64_t next,
+                                                                 uint64_t operands, uint64_t issue)
 {
     t->c.branches++;
-    if (predict_branch(t, branch, t->cia, next)) {
+    if (predict_branch(t, branch, cia, next)) {
         t->c.mispredicts++;
         uint64_t resolve = operands > issue ? operands : issue;
         uint64_t restart = resolve + 1 + t->p.mispredict_penalty;
         if (restart > t->c.cycles) stall(t, TIMING_STALL_MISPREDICT, restart - t->c.cycles);
-        t->slots = 0;
-    } else if (next != t->cia + 4) {
-        t->no_join = true; /* a taken branch ends its group */
+        t->slots &= NO_JOIN;
+    } else if (next != cia + 4) {
+        t->slots |= NO_JOIN; /* a taken branch ends its group */
         t->no_join_why = BASE;
     }
 }
@@ -437,8 +487,7 @@ static void charge_interrupt(timing_model *t)
     t->c.interrupts++;
     drain(t);
     stall(t, TIMING_STALL_CONTEXT_SYNC, t->p.ctxsync[TIMING_CTXSYNC_INTERRUPT]);
-    t->slots = 0;
-    t->no_join = false;
+    t->slots = 0; /* and no NO_JOIN */
     t->fetch_line_ea = 0;
 }
 
@@ -457,15 +506,14 @@ static void insn_lists(const timing_model *t, const ppc_insn *insn, unsigned lat
     build_lists(t, &regs, latency, out);
 }
 
-static __attribute__((noinline)) void decode_for_timing(timing_model *t, const ppc_insn *insn,
-                                                        timing_decoded *d)
+static void decode_for_timing(timing_model *t, const ppc_insn *insn, timing_decoded *d)
 {
     const uint32_t flags = insn_table[insn->id].flags;
     const unsigned cls = timing_effective_class(insn);
     const timing_dispatch policy = (timing_dispatch)t->p.dispatch[cls];
     const int ctxsync = ctxsync_of(insn);
     memset(d, 0, sizeof(*d));
-    d->key = insn->word;
+    d->word = insn->word;
     d->ctxsync = (int8_t)ctxsync;
     d->own = ctxsync >= 0 ? TIMING_STALL_CONTEXT_SYNC : TIMING_STALL_SERIALISATION;
     d->latency = (uint16_t)t->p.latency[cls];
@@ -490,43 +538,186 @@ static __attribute__((noinline)) void decode_for_timing(timing_model *t, const p
     d->dst_main = (uint8_t)t->wide.dst_main;
     memcpy(d->src, t->wide.src, d->n_src * sizeof(*d->src));
     memcpy(d->dst, t->wide.dst, d->n_dst * sizeof(*d->dst));
+    for (unsigned i = 0; i < d->n_dst; i++)
+        if (d->dst[i].latency > d->max_latency) d->max_latency = d->dst[i].latency;
+    if (d->n_src > PLAIN_SRC || d->n_dst > PLAIN_DST) d->flags |= D_LISTS;
+    for (unsigned i = d->n_src; i < PLAIN_SRC; i++)
+        d->src[i] = SB_SRC_NONE;
+    if (!d->n_dst) d->dst[0] = (sb_write){SB_DST_NONE, 0};
 }
 
-static inline timing_decoded *decoded_slot(timing_model *t, const ppc_insn *insn)
+/* ---- Decoded entries: the pool and the side tables ---- */
+
+#define SIDE_SLOTS 1024u /* a code page's instruction slots */
+
+static inline size_t hash_word(uint32_t word, uint32_t mask)
+{
+    return (size_t)(((uint64_t)word * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+static inline size_t hash_page(const code_page *page, uint32_t mask)
+{
+    return (size_t)((((uintptr_t)page >> 4) * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+static bool pool_rehash(decoded_pool *p, uint32_t buckets)
+{
+    uint32_t *hash = calloc(buckets, sizeof(*hash));
+    if (!hash) return false;
+    for (uint32_t i = 0; i < p->count; i++) {
+        size_t h = hash_word(p->entry[i].word, buckets - 1);
+        while (hash[h])
+            h = (h + 1) & (buckets - 1);
+        hash[h] = i + 1;
+    }
+    free(p->hash);
+    p->hash = hash;
+    p->hash_mask = buckets - 1;
+    return true;
+}
+
+/* The pool index of the word's entry, decoded now if it is new; UINT32_MAX when out of memory
+ * (the caller then decodes into t->scratch). */
+static uint32_t pool_index(timing_model *t, const ppc_insn *insn)
+{
+    decoded_pool *p = &t->pool;
+    size_t h = hash_word(insn->word, p->hash_mask);
+    for (uint32_t v; (v = p->hash[h]); h = (h + 1) & p->hash_mask)
+        if (p->entry[v - 1].word == insn->word) return v - 1;
+    if (p->count == p->capacity) {
+        timing_decoded *grown = realloc(p->entry, 2 * sizeof(*grown) * p->capacity);
+        if (!grown) return UINT32_MAX;
+        p->entry = grown;
+        p->capacity *= 2;
+    }
+    uint32_t index = p->count++;
+    decode_for_timing(t, insn, &p->entry[index]);
+    p->hash[h] = index + 1;
+    /* at most half full, so that probes stay short */
+    if (2 * p->count > p->hash_mask + 1 && !pool_rehash(p, 2 * (p->hash_mask + 1))) {
+        p->count--; /* keep the load bound: forget the entry again */
+        p->hash[h] = 0;
+        return UINT32_MAX;
+    }
+    return index;
+}
+
+static bool sides_grow(side_map *m)
+{
+    uint32_t buckets = m->mask ? 2 * (m->mask + 1) : 64;
+    const code_page **page = calloc(buckets, sizeof(*page));
+    uint32_t **index = calloc(buckets, sizeof(*index));
+    if (!page || !index) {
+        free(page);
+        free(index);
+        return false;
+    }
+    for (uint32_t i = 0; m->mask && i <= m->mask; i++) {
+        if (!m->page[i]) continue;
+        size_t h = hash_page(m->page[i], buckets - 1);
+        while (page[h])
+            h = (h + 1) & (buckets - 1);
+        page[h] = m->page[i];
+        index[h] = m->index[i];
+    }
+    free(m->page);
+    free(m->index);
+    m->page = page;
+    m->index = index;
+    m->mask = buckets - 1;
+    return true;
+}
+
+/* The side table of a code page, created (all slots: entry 0) on first use; NULL when out of
+ * memory. */
+static uint32_t *side_table(side_map *m, const code_page *page)
+{
+    if (2 * (m->count + 1) > m->mask + 1 && !sides_grow(m)) return NULL;
+    size_t h = hash_page(page, m->mask);
+    for (; m->page[h]; h = (h + 1) & m->mask)
+        if (m->page[h] == page) return m->index[h];
+    uint32_t *table = calloc(SIDE_SLOTS, sizeof(*table));
+    if (!table) return NULL;
+    m->page[h] = page;
+    m->index[h] = table;
+    m->count++;
+    return table;
+}
+
+static void sides_free(side_map *m)
+{
+    for (uint32_t i = 0; m->mask && i <= m->mask; i++)
+        free(m->index[i]);
+    free(m->page);
+    free(m->index);
+}
+
+/* Whether `insn` is the slot of the CPU's fetch page for `cia` (the run loop fetched it from
+ * there), in integer arithmetic since the fetch page may be NULL. */
+static inline bool in_fetch_page(const ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia)
+{
+    uintptr_t page = (uintptr_t)cpu->fetch_page;
+    return page && (uintptr_t)insn ==
+                       page + offsetof(code_page, insn) + ((cia & 0xfff) >> 2) * sizeof(ppc_insn);
+}
+
+static __attribute__((noinline)) const timing_decoded *
+lookup_slow(timing_model *t, const ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia)
+{
+    uint32_t *side = NULL;
+    if (in_fetch_page(cpu, insn, cia)) {       /* else fetched from a device: no side table */
+        if (cpu->fetch_page != t->side_page) { /* a page fetch_page is, never NULL */
+            side = side_table(&t->sides, cpu->fetch_page);
+            if (side) {
+                t->side_page = cpu->fetch_page;
+                t->side = side;
+            }
+        } else {
+            side = t->side;
+        }
+    }
+    uint32_t slot = (uint32_t)(cia & 0xfff) >> 2;
+    if (side && t->pool.entry[side[slot]].word == insn->word) return &t->pool.entry[side[slot]];
+    uint32_t index = pool_index(t, insn);
+    if (index == UINT32_MAX) {
+        decode_for_timing(t, insn, &t->scratch);
+        return &t->scratch;
+    }
+    if (side) side[slot] = index;
+    return &t->pool.entry[index];
+}
+
+/* The decoded entry of the instruction at `cia`.  The side table in hand may be another page's
+ * (fetch moved on): an entry it gives is still right when its word matches, since an entry
+ * depends on the word only. */
+static inline const timing_decoded *lookup_decoded(timing_model *t, const ppc_cpu *cpu,
+                                                   const ppc_insn *insn, uint64_t cia)
 {
     _Static_assert(sizeof(timing_decoded) <= 64,
                    "a decoded entry stays within a host cache line's size");
-    return &t->decoded[(insn->word * 0x9e3779b1u) >> (32 - DECODED_BITS)];
-}
-
-static inline const timing_decoded *lookup_decoded(timing_model *t, const ppc_insn *insn)
-{
-    timing_decoded *d = decoded_slot(t, insn);
-    if (__builtin_expect(d->key != insn->word, 0)) decode_for_timing(t, insn, d);
+    const timing_decoded *d = &t->pool.entry[t->side[(cia >> 2) & (SIDE_SLOTS - 1)]];
+    if (__builtin_expect(d->word != insn->word, 0)) return lookup_slow(t, cpu, insn, cia);
     return d;
 }
 
 /* ---- Observer hooks ---- */
 
-/* Fetch enters a new line: where it is, translated with the MSR the instruction is fetched
- * with (the cache is looked up in after()). */
-static __attribute__((noinline)) void fetch_new_line(timing_model *t, ppc_cpu *cpu, uint64_t line)
+/* Fetch enters a new line: the I-cache, at the physical address fetch used (the code page's),
+ * or for code fetched from a device, translated as fetch does. */
+static __attribute__((noinline)) void fetch_line(timing_model *t, ppc_cpu *cpu,
+                                                 const ppc_insn *insn, uint64_t cia, uint64_t line)
 {
-    uint64_t nip = cpu->nip;
-    t->cur.fetch_new_line = true;
+    uint64_t pa;
     t->fetch_line_ea = line;
-    if (!cpu_translate_probe(cpu, nip, true, &t->fetch_pa)) t->fetch_pa = nip;
-}
-
-static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
-{
-    (void)insn;
-    timing_model *t = ctx;
-    uint64_t nip = cpu->nip;
-    t->cur.in_insn = true;
-    t->cia = nip;
-    uint64_t line = (nip >> t->l1i.line_shift) + 1;
-    if (line != t->fetch_line_ea) fetch_new_line(t, cpu, line);
+    if (in_fetch_page(cpu, insn, cia))
+        pa = cpu->fetch_page->pa | (cia & 0xfff);
+    else if (!cpu_translate_probe(cpu, cia, true, &pa))
+        pa = cia;
+    t->c.icache_accesses++;
+    if (!cache_access(t, &t->l1i, pa, true)) {
+        t->c.icache_misses++;
+        stall(t, TIMING_STALL_ICACHE, t->p.l2_latency);
+    }
 }
 
 /* A load waits for a queued store to the same doublewords.  Only a store whose data is not
@@ -541,8 +732,10 @@ static __attribute__((noinline)) void store_forwarding(timing_model *t, uint64_t
         i = (i + STORE_QUEUE - 1) % STORE_QUEUE;
         if (t->store_queue[i].ready < t->c.cycles) break;
         uint64_t g = t->store_queue[i].granule;
-        if (g && g - 1 >= first && g - 1 <= last && t->store_queue[i].ready > t->forward_ready)
+        if (g && g - 1 >= first && g - 1 <= last && t->store_queue[i].ready > t->forward_ready) {
             t->forward_ready = t->store_queue[i].ready;
+            t->cur.forwarded = true;
+        }
     }
 }
 
@@ -589,7 +782,7 @@ static void on_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, uns
 {
     (void)ea;
     timing_model *t = ctx;
-    if (!t->cur.in_insn || !size) return;
+    if (cpu->observed_cia == CIA_NONE || !size) return;
     if (is_store)
         note_store(t, pa, size);
     else
@@ -601,32 +794,23 @@ static void on_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t save
     (void)vector;
     (void)saved_pc;
     timing_model *t = ctx;
-    if (t->cur.in_insn) {
+    if (cpu->observed_cia != CIA_NONE) {
         t->cur.interrupted = true; /* charged by after() */
         return;
     }
-    memset(&t->last, 0, sizeof(t->last));
-    t->last_stall_dirty = false;
+    t->async_interrupts++; /* a new event for timing_last_insn() */
+    freshen_last_stall(t);
     t->last.cia = cpu->nip;
     t->last.fetch_cycle = t->last.issue_cycle = t->c.cycles;
     charge_interrupt(t);
     t->last.complete_cycle = t->c.cycles;
 }
 
-static void fetch(timing_model *t)
-{
-    t->c.icache_accesses++;
-    if (!cache_access(t, &t->l1i, t->fetch_pa, true)) {
-        t->c.icache_misses++;
-        stall(t, TIMING_STALL_ICACHE, t->p.l2_latency);
-    }
-}
-
 /* Group breaks, serialising drains and context synchronisation after the instruction. */
 static void after_special(timing_model *t, const timing_decoded *d)
 {
     if (d->flags & D_LAST) {
-        t->no_join = true;
+        t->slots |= NO_JOIN;
         t->no_join_why = d->own;
     }
     stall(t, TIMING_STALL_SERIALISATION, t->p.serialise[d->cls]);
@@ -648,20 +832,39 @@ static void queue_stores(timing_model *t, uint64_t issue)
     if (ready > t->store_ready_max) t->store_ready_max = ready;
 }
 
-/* What an instruction's charging may have to deal with: its D_FEATURES, and events. */
+/* What an instruction's charging may have to deal with: its D_FEATURES, and more. */
 enum {
-    CASE_FETCH = 1u << 8,  /* fetch entered a new line */
-    CASE_EVENTS = 1u << 9, /* an interrupt, a load miss or an uncached load */
-    CASE_ALL = D_FEATURES | CASE_FETCH | CASE_EVENTS,
-    CASE_PLAIN = 0,                     /* on_after's fast path */
-    CASE_BRANCH = D_SPECIAL | D_BRANCH, /* its second one, for branches and group breaks */
+    CASE_EVENTS = 1u << 8, /* an interrupt, a load miss, an uncached load, store forwarding */
+    CASE_STORES = 1u << 9, /* stores to queue */
+    CASE_LISTS = 1u << 10, /* register lists longer than PLAIN_SRC / PLAIN_DST */
+    CASE_ALL = D_FEATURES | CASE_EVENTS | CASE_STORES | CASE_LISTS,
+    CASE_STORE = CASE_STORES,             /* a plain instruction that stores */
+    CASE_BRANCH = D_BRANCH | CASE_STORES, /* a branch with short lists (and no stores) */
+    CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS, /* no events */
 };
 
-/* Charges one instruction.  `cases` (a constant) says what the caller did not rule out; the
- * compiler leaves everything else out of that copy. */
+/* The scoreboard results of an instruction: `extra` (a load's misses) delays its main ones. */
+static inline __attribute__((always_inline)) void results(timing_model *t, const timing_decoded *d,
+                                                          const sb_write *dst, unsigned n_dst,
+                                                          uint64_t dst_main, uint64_t issue,
+                                                          uint64_t extra, const unsigned cases)
+{
+    if ((cases & (CASE_EVENTS | CASE_LISTS)) && (extra || n_dst > PLAIN_DST)) {
+        write_results(t, dst, n_dst, dst_main, issue, extra);
+    } else {
+        /* one result (PLAIN_DST), padded: with none this moves all_ready at most to `issue`,
+         * which is already past (issue < c.cycles), so no drain sees it */
+        uint64_t when = issue + d->dst[0].latency;
+        t->ready_at[d->dst[0].reg] = when;
+        if (when > t->all_ready) t->all_ready = when;
+    }
+}
+
+/* Charges one instruction, after its fetch.  `cases` (a constant) says what the caller did not
+ * rule out; the compiler leaves everything else out of that copy. */
 static inline __attribute__((always_inline)) void charge_insn(timing_model *t, ppc_cpu *cpu,
                                                               const ppc_insn *insn,
-                                                              const timing_decoded *d,
+                                                              const timing_decoded *d, uint64_t cia,
                                                               const unsigned cases)
 {
     const unsigned flags = d->flags & cases;
@@ -669,6 +872,8 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
     /* sc's system-call interrupt is part of sc itself */
     const bool faulted = events && t->cur.interrupted && d->ctxsync != TIMING_CTXSYNC_SC;
 
+    /* Branches are predicted: they dispatch without waiting for CR/LR/CTR and only pay when
+     * they resolve against the prediction. */
     const uint16_t *src = d->src;
     const sb_write *dst = d->dst;
     unsigned n_src = d->n_src, n_dst = d->n_dst;
@@ -681,33 +886,29 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
         n_dst = t->wide.n_dst;
         dst_main = t->wide.dst_main;
     }
-
-    if (t->last_stall_dirty) {
-        memset(t->last.stall, 0, sizeof(t->last.stall));
-        t->last_stall_dirty = false;
+    uint64_t operands;
+    if ((cases & CASE_LISTS) && ((flags & D_WIDE) || n_src > PLAIN_SRC)) {
+        operands = sources_ready(t, src, n_src);
+    } else { /* padded */
+        operands = t->ready_at[d->src[0]];
+        uint64_t other = t->ready_at[d->src[1]];
+        if (other > operands) operands = other;
     }
-    t->last.cia = t->cia;
-    t->c.insns++;
-    if ((cases & CASE_FETCH) && t->cur.fetch_new_line) fetch(t);
-    t->last.fetch_cycle = t->c.cycles;
-
-    /* Branches are predicted: they dispatch without waiting for CR/LR/CTR and only pay when
-     * they resolve against the prediction. */
-    uint64_t operands = sources_ready(t, src, n_src);
     uint64_t wait_for = flags & D_BRANCH ? 0 : operands;
-    if (t->forward_ready > wait_for) wait_for = t->forward_ready;
+    if (events && t->cur.forwarded && t->forward_ready > wait_for) wait_for = t->forward_ready;
 
     uint64_t issue, now = t->c.cycles;
     /* room: a group is open (1 <= slots < width) and the operands are ready by its cycle */
-    bool room = t->slots - 1u < t->p.dispatch_width - 1u && wait_for < now;
-    if (room && !t->no_join && !(d->flags & D_FIRST)) {
+    if (t->slots - 1u < t->width_less_1 && wait_for < now && !(flags & D_FIRST)) {
         t->slots++;
         issue = now - 1;
     } else {
         /* A new group.  When only a rule kept the instruction out of the open group, the
          * group's cycle is booked to that rule instead of the base. */
-        unsigned why = room ? (t->no_join ? t->no_join_why : d->own) : BASE;
-        t->no_join = false;
+        bool no_join = t->slots & NO_JOIN;
+        t->slots &= ~NO_JOIN;
+        bool room = t->slots - 1u < t->width_less_1 && wait_for < now;
+        unsigned why = room ? (no_join ? t->no_join_why : d->own) : BASE;
         if (wait_for > now) stall(t, TIMING_STALL_DEPENDENCY, wait_for - now);
         if ((flags & D_SPECIAL) && d->ctxsync >= 0) drain(t);
         issue = open_group(t, why);
@@ -725,46 +926,123 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
         }
     }
     if (!faulted) {
-        write_results(t, dst, n_dst, dst_main, issue, extra);
-        if (t->cur.n_stores) queue_stores(t, issue);
+        results(t, d, dst, n_dst, dst_main, issue, extra, cases);
+        if ((cases & CASE_STORES) && t->cur.n_stores) queue_stores(t, issue);
     }
     t->last.complete_cycle = ready;
 
     if (flags & D_SPECIAL) after_special(t, d);
-    if ((flags & D_BRANCH) && !faulted) resolve_branch(t, d->branch, cpu->nip, operands, issue);
+    if ((flags & D_BRANCH) && !faulted)
+        resolve_branch(t, d->branch, cia, cpu->nip, operands, issue);
     if (faulted) charge_interrupt(t);
-    t->cur.all = 0;
-    t->forward_ready = 0;
+    if (cases & (CASE_EVENTS | CASE_STORES)) t->cur.all = 0;
+    if (events) t->forward_ready = 0;
 }
 
-static __attribute__((noinline)) void charge_any_insn(timing_model *t, ppc_cpu *cpu,
-                                                      const ppc_insn *insn)
-{
-    charge_insn(t, cpu, insn, lookup_decoded(t, insn), CASE_ALL);
-}
+/* The copies of charge_insn() besides the plain path, each after the fetch. */
+#define CHARGE_COPY(name, cases)                                                                   \
+    static __attribute__((noinline)) void name(timing_model *t, ppc_cpu *cpu,                      \
+                                               const ppc_insn *insn, const timing_decoded *d,      \
+                                               uint64_t cia)                                       \
+    {                                                                                              \
+        t->last.fetch_cycle = t->c.cycles;                                                         \
+        charge_insn(t, cpu, insn, d, cia, cases);                                                  \
+    }
+CHARGE_COPY(charge_any_insn, CASE_ALL)
+CHARGE_COPY(charge_store_insn, CASE_STORE)
+CHARGE_COPY(charge_branch_insn, CASE_BRANCH)
+CHARGE_COPY(charge_rules_insn, CASE_RULES)
+#undef CHARGE_COPY
 
-static __attribute__((noinline)) void
-charge_branch_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_decoded *d)
-{
-    charge_insn(t, cpu, insn, d, CASE_BRANCH);
-}
-
-/* The events of CASE_EVENTS and CASE_FETCH. */
+/* The events of CASE_EVENTS. */
 static const insn_state rare_events = {
-    .load_misses = 0xffff, .interrupted = true, .load_uncached = true, .fetch_new_line = true};
+    .load_misses = 0xffff, .interrupted = true, .load_uncached = true, .forwarded = true};
 
+/* Charges an instruction that is not plain, or comes after a new fetch line, with the copy of
+ * charge_insn() that covers it. */
+static inline __attribute__((always_inline)) void charge_other(timing_model *t, ppc_cpu *cpu,
+                                                               const ppc_insn *insn,
+                                                               const timing_decoded *d,
+                                                               uint64_t cia)
+{
+    const unsigned kind = d->flags & D_NOT_PLAIN;
+    if (t->cur.all & rare_events.all)
+        charge_any_insn(t, cpu, insn, d, cia);
+    else if (!kind)
+        charge_store_insn(t, cpu, insn, d, cia);
+    else if (kind == D_BRANCH)
+        charge_branch_insn(t, cpu, insn, d, cia);
+    else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
+        charge_rules_insn(t, cpu, insn, d, cia);
+    else
+        charge_any_insn(t, cpu, insn, d, cia);
+}
+
+/* A new word for its slot, or a new fetch line. */
+static __attribute__((noinline)) void after_general(timing_model *t, ppc_cpu *cpu,
+                                                    const ppc_insn *insn)
+{
+    const uint64_t cia = cpu->observed_cia;
+    const timing_decoded *d = lookup_decoded(t, cpu, insn, cia);
+    t->c.insns++;
+    t->last.cia = cia;
+    uint64_t line = (cia >> t->l1i.line_shift) + 1;
+    if (line != t->fetch_line_ea) fetch_line(t, cpu, insn, cia, line);
+    charge_other(t, cpu, insn, d, cia);
+}
+
+/* The plain path's results once it knows the issue cycle. */
+static inline __attribute__((always_inline)) void
+plain_results(timing_model *t, const timing_decoded *d, uint64_t issue)
+{
+    t->last.issue_cycle = issue;
+    t->last.complete_cycle = issue + d->latency;
+    results(t, d, d->dst, 1, 0, issue, 0, 0);
+}
+
+/* The plain path when the instruction does not join the open group. */
+static __attribute__((noinline)) void plain_new_group(timing_model *t, const timing_decoded *d,
+                                                      uint64_t operands)
+{
+    uint64_t now = t->c.cycles;
+    t->slots &= ~NO_JOIN;
+    bool room = t->slots - 1u < t->width_less_1 && operands < now;
+    unsigned why = room ? t->no_join_why : BASE; /* room: only NO_JOIN kept it out */
+    if (operands > now) stall(t, TIMING_STALL_DEPENDENCY, operands - now);
+    plain_results(t, d, open_group(t, why));
+}
+
+/* The after hook.  Its own path is the plain one: a known word in the current fetch line, no
+ * event, no store, no branch, no group rule, at most PLAIN_SRC sources and PLAIN_DST results:
+ * charge_insn() for that case, with no calls but tail calls, so that it needs no saved
+ * registers. */
 static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     timing_model *t = ctx;
-    const timing_decoded *d = decoded_slot(t, insn);
-    if (__builtin_expect(d->key != insn->word || (t->cur.all & rare_events.all), 0))
-        charge_any_insn(t, cpu, insn);
-    else if (!(d->flags & D_FEATURES & ~CASE_PLAIN))
-        charge_insn(t, cpu, insn, d, CASE_PLAIN);
-    else if (!(d->flags & D_FEATURES & ~CASE_BRANCH))
-        charge_branch_insn(t, cpu, insn, d);
-    else
-        charge_any_insn(t, cpu, insn);
+    const uint64_t cia = cpu->observed_cia;
+    const timing_decoded *d = &t->pool.entry[t->side[(cia >> 2) & (SIDE_SLOTS - 1)]];
+    if (__builtin_expect(
+            d->word != insn->word || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
+        after_general(t, cpu, insn);
+        return;
+    }
+    t->c.insns++;
+    t->last.cia = cia;
+    if (__builtin_expect((d->flags & D_NOT_PLAIN) || t->cur.all, 0)) {
+        charge_other(t, cpu, insn, d, cia);
+        return;
+    }
+    const uint64_t now = t->c.cycles;
+    t->last.fetch_cycle = now;
+    uint64_t operands = t->ready_at[d->src[0]];
+    uint64_t other = t->ready_at[d->src[1]];
+    if (other > operands) operands = other;
+    if (__builtin_expect(t->slots - 1u < t->width_less_1 && operands < now, 1)) {
+        t->slots++;
+        plain_results(t, d, now - 1);
+    } else {
+        plain_new_group(t, d, operands);
+    }
 }
 
 /* ---- Life cycle and reading ---- */
@@ -775,7 +1053,7 @@ void timing_reset(timing_model *t)
     memset(t->store_queue, 0, sizeof(t->store_queue));
     t->all_ready = 0;
     t->slots = 0;
-    t->no_join = false;
+    t->width_less_1 = t->p.dispatch_width - 1;
     t->cur.all = 0;
     t->forward_ready = 0;
     t->fetch_line_ea = 0;
@@ -790,9 +1068,23 @@ void timing_reset(timing_model *t)
     t->lru_clock = 0;
     memset(&t->c, 0, sizeof(t->c));
     memset(&t->last, 0, sizeof(t->last));
-    t->last_stall_dirty = false;
-    memset(t->decoded, 0, sizeof(t->decoded));
-    t->decoded[0].key = DECODED_EMPTY_KEY(0);
+    t->async_interrupts = 0;
+    t->last_stall_seq = 0;
+    /* the decoded entries depend on the word and the profile only: they stay */
+}
+
+/* The decoded pool with entry 0 for the word 0 (as a cleared code-page slot holds it), and an
+ * all-zero side table for no page yet. */
+static bool decoded_init(timing_model *t)
+{
+    static uint32_t no_side[SIDE_SLOTS]; /* only read: written only with a side_page */
+    static const ppc_insn cleared_slot;
+    t->pool.capacity = 1024;
+    t->pool.entry = malloc(t->pool.capacity * sizeof(*t->pool.entry));
+    if (!t->pool.entry || !pool_rehash(&t->pool, 2 * t->pool.capacity)) return false;
+    t->side = no_side;
+    t->side_page = NULL;
+    return pool_index(t, &cleared_slot) == 0;
 }
 
 timing_model *timing_create(const timing_profile *profile)
@@ -806,15 +1098,13 @@ timing_model *timing_create(const timing_profile *profile)
     bool ok = t->direction && t->link_stack && t->count_cache;
     ok = cache_init(&t->l1i, &t->p.l1i) && ok;
     ok = cache_init(&t->l1d, &t->p.l1d) && ok;
+    ok = ok && decoded_init(t);
     if (!ok) {
         timing_destroy(t);
         return NULL;
     }
-    t->observer = (cpu_observer){.ctx = t,
-                                 .before = on_before,
-                                 .after = on_after,
-                                 .interrupt = on_interrupt,
-                                 .mem_access = on_mem_access};
+    t->observer = (cpu_observer){
+        .ctx = t, .after = on_after, .interrupt = on_interrupt, .mem_access = on_mem_access};
     timing_reset(t);
     return t;
 }
@@ -827,6 +1117,9 @@ void timing_destroy(timing_model *t)
     free(t->count_cache);
     cache_free(&t->l1i);
     cache_free(&t->l1d);
+    free(t->pool.entry);
+    free(t->pool.hash);
+    sides_free(&t->sides);
     free(t);
 }
 
@@ -852,6 +1145,9 @@ uint64_t timing_cycles(const timing_model *t)
 
 const timing_insn_info *timing_last_insn(const timing_model *t)
 {
+    /* The model is never defined const (timing_create allocates it): clearing the stalls of
+     * an earlier event here is what charge() would do at the event's first stall. */
+    freshen_last_stall((timing_model *)t);
     return &t->last;
 }
 
