@@ -203,6 +203,11 @@ struct ppc_cpu {
 #define CPU_HOT_EXEC
 #endif
 
+/* The halves of exec_bc for the plain loop's BC rows (exec_branch.c, insns/hot.def): whether the
+ * branch is taken (CTR updated as BO says; needs no CIA), and the taken branch (CFAR, NIP). */
+bool bc_branches(ppc_cpu *cpu, const ppc_insn *insn);
+insn_result bc_take(ppc_cpu *cpu, const ppc_insn *insn);
+
 /* ---- Interrupts (interrupt.c): the one delivery function ----
  * `srr0` is the address saved (the faulting instruction, or the next one for sc); `srr1_bits`
  * are the interrupt-specific SRR1 bits ORed into the saved MSR.  Sets NIP and MSR. */
@@ -257,7 +262,7 @@ void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size);
 static inline void cpu_code_page_forget(code_page *cp, uint64_t offset, unsigned size)
 {
     for (uint64_t slot = offset >> 2; slot <= (offset + size - 1) >> 2; slot++)
-        cp->insn[slot].hot = INSN_HOT_DECODE;
+        insn_set_hot(&cp->insn[slot], INSN_HOT_DECODE);
 }
 static inline void cpu_code_written(ppc_cpu *cpu, uint64_t pa, unsigned size)
 {
@@ -288,7 +293,7 @@ static inline void cpu_block_unstop(ppc_cpu *cpu)
 {
     ppc_insn *stop = cpu->block_stop;
     if (stop) {
-        if (stop->hot == INSN_HOT_STOP) stop->hot = cpu->block_stop_hot;
+        if (stop->hot == INSN_HOT_STOP) insn_set_hot(stop, cpu->block_stop_hot);
         cpu->block_stop = NULL;
     }
 }
@@ -297,7 +302,7 @@ static inline void cpu_block_stop_at(ppc_cpu *cpu, ppc_insn *slot)
     cpu_block_unstop(cpu);
     cpu->block_stop = slot;
     cpu->block_stop_hot = slot->hot;
-    slot->hot = INSN_HOT_STOP;
+    insn_set_hot(slot, INSN_HOT_STOP);
 }
 /* The run loop must check events at cycle `at` (now or earlier: before the next instruction). */
 static inline void cpu_set_next_event(ppc_cpu *cpu, uint64_t at)
@@ -338,7 +343,8 @@ static inline uint64_t cpu_byte_reverse(uint64_t value, unsigned size)
 /* The mask applied to effective addresses: 64-bit mode keeps all bits, 32-bit mode the low 32. */
 static inline uint64_t cpu_ea_mask(const ppc_cpu *cpu)
 {
-    return (cpu->msr & MSR_SF) ? ~0ull : 0xffffffffull;
+    _Static_assert(MSR_SF == 1ull << 63, "MSR[SF] is the sign bit: the mask needs no branch");
+    return (uint64_t)((int64_t)cpu->msr >> 63) | 0xffffffffull;
 }
 
 /* RAM holds big-endian values; one host load or store each. */

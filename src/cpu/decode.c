@@ -20,14 +20,14 @@ uint8_t *insn_decode_hits;
 
 static uint16_t bucket_rows[64][INSN__COUNT];
 static uint16_t bucket_len[64];
-static bool decoder_ready;
 
 static int popcount32(uint32_t v)
 {
     return __builtin_popcount(v);
 }
 
-static void decoder_init(void)
+/* The buckets depend on the table only: built before main, so that decoding never checks. */
+__attribute__((constructor)) static void decoder_init(void)
 {
     for (unsigned id = 1; id < INSN__COUNT; id++) {
         unsigned po = insn_table[id].match >> 26;
@@ -40,12 +40,10 @@ static void decoder_init(void)
         }
         bucket_rows[po][n] = (uint16_t)id;
     }
-    decoder_ready = true;
 }
 
 unsigned insn_lookup(uint32_t word)
 {
-    if (!decoder_ready) decoder_init();
     unsigned po = word >> 26;
     for (unsigned i = 0; i < bucket_len[po]; i++) {
         const insn_row *row = &insn_table[bucket_rows[po][i]];
@@ -213,5 +211,5 @@ void insn_decode(uint32_t word, ppc_insn *out)
     }
     if (out->exec != exec_invalid_form && changes_fetch_context(row, id, out->imm))
         out->exec = exec_fetch_context;
-    out->hot = hot_index(out);
+    insn_set_hot(out, hot_index(out));
 }

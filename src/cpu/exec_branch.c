@@ -63,14 +63,25 @@ CPU_HOT_EXEC insn_result exec_b(ppc_cpu *cpu, const ppc_insn *insn)
     return take_branch(cpu, target);
 }
 
-/* The fields are read before any state changes, so that what the run loop knows of them
- * (insns/hot.def) still holds. */
+/* bc in two halves, for the run loop's BC rows (insns/hot.def: relative, LK=0): whether it
+ * branches (CTR decremented as BO says), which needs no CIA, and the branch taken, which does.
+ * exec_bc is the two together.  The fields are read before any state changes, so that what the
+ * run loop knows of them still holds. */
+CPU_HOT_EXEC bool bc_branches(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    return condition_met(cpu, insn->rt, insn->ra);
+}
+
+CPU_HOT_EXEC insn_result bc_take(ppc_cpu *cpu, const ppc_insn *insn)
+{
+    return take_branch(cpu, immediate_target(cpu, insn));
+}
+
 CPU_HOT_EXEC insn_result exec_bc(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    unsigned bo = insn->rt, bi = insn->ra;
     uint64_t target = immediate_target(cpu, insn);
     set_link(cpu, insn);
-    return condition_met(cpu, bo, bi) ? take_branch(cpu, target) : INSN_NEXT;
+    return bc_branches(cpu, insn) ? take_branch(cpu, target) : INSN_NEXT;
 }
 
 /* bclr and bctar: the target register is read before LK updates LR (bclrl branches to the old

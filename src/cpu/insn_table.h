@@ -125,21 +125,26 @@ typedef insn_result (*insn_exec_fn)(ppc_cpu *cpu, const ppc_insn *insn);
 struct ppc_insn {
     insn_exec_fn exec;
     uint32_t word;
-    uint16_t id;    /* enum insn_id: the table row */
-    uint8_t timing; /* enum insn_timing */
-    uint8_t rt;     /* bits 6-10: RT/RS/BO/BF<<2/TO/FRT */
-    uint8_t ra;     /* bits 11-15: RA/BI */
-    uint8_t rb;     /* bits 16-20: RB/NB/SH */
-    uint8_t sh;     /* shift amount: M (SH), MD/XS (sh5 || sh0-4) */
-    uint8_t mb;     /* M: MB; MD/MDS: mb or me (6 bits) */
-    uint8_t me;     /* M: ME; A: BC (bits 21-25) */
-    uint8_t rc;     /* Rc / LK bit (bit 31) */
-    uint8_t oe;     /* OE bit (bit 21) for XO forms */
-    uint8_t hot;    /* enum insn_hot: how the plain run loop executes it */
-    int64_t imm;    /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
-                     * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV; M/MD/MDS: the rotate
-                     * mask of the row (decode.c: rotate_mask) */
+    uint16_t id;       /* enum insn_id: the table row */
+    uint8_t timing;    /* enum insn_timing */
+    uint8_t rt;        /* bits 6-10: RT/RS/BO/BF<<2/TO/FRT */
+    uint8_t ra;        /* bits 11-15: RA/BI */
+    uint8_t rb;        /* bits 16-20: RB/NB/SH */
+    uint8_t sh;        /* shift amount: M (SH), MD/XS (sh5 || sh0-4) */
+    uint8_t mb;        /* M: MB; MD/MDS: mb or me (6 bits) */
+    uint8_t me;        /* M: ME; A: BC (bits 21-25) */
+    uint8_t rc;        /* Rc / LK bit (bit 31) */
+    uint8_t oe;        /* OE bit (bit 21) for XO forms */
+    uint8_t hot;       /* enum insn_hot: how the plain run loop executes it (insn_set_hot) */
+    int64_t imm;       /* D: SI (sign-extended); DS: DS<<2; I: LI; B: BD; XFX: SPR/TBR number
+                        * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV; M/MD/MDS: the rotate
+                        * mask of the row (decode.c: rotate_mask) */
+    const void *label; /* the plain run loop's label for `hot`: it jumps through this */
+    /* A slot is 64 bytes, so that the run loop's slot arithmetic (the CIA of a slot, the slot of
+     * a branch target) is shifts only. */
+    uint8_t pad[64 - 40];
 };
+_Static_assert(sizeof(struct ppc_insn) == 64, "a decoded slot is 64 bytes");
 
 /* One table row. */
 typedef struct insn_row {
@@ -178,6 +183,15 @@ enum insn_hot {
 #undef HOT
     INSN_HOT__COUNT
 };
+
+/* The plain run loop's label for each enum insn_hot (run.c publishes them before main). */
+extern const void *const *insn_hot_labels;
+/* Sets how the plain loop executes a slot: `hot` and its label, always together. */
+static inline void insn_set_hot(ppc_insn *slot, unsigned hot)
+{
+    slot->hot = (uint8_t)hot;
+    slot->label = insn_hot_labels[hot];
+}
 
 /* Decode one word: finds the row (INSN_ILLEGAL if none) and extracts the fields.  Never fails. */
 void insn_decode(uint32_t word, ppc_insn *out);

@@ -42,8 +42,10 @@ void cpu_destroy(ppc_cpu *cpu)
  * slot becomes INSN_HOT_DECODE, and the slot after them marks the page end. */
 static void clear_code_page(code_page *cp)
 {
-    memset(cp->insn, 0, 1024 * sizeof(cp->insn[0]));
-    cp->insn[1024] = (ppc_insn){.hot = INSN_HOT_PAGE_END};
+    memset(cp->insn, 0, sizeof(cp->insn));
+    for (unsigned i = 0; i < 1024; i++)
+        insn_set_hot(&cp->insn[i], INSN_HOT_DECODE);
+    insn_set_hot(&cp->insn[1024], INSN_HOT_PAGE_END);
 }
 
 void cpu_invalidate_code(ppc_cpu *cpu, uint64_t pa)
@@ -57,7 +59,7 @@ void cpu_forget_code_words(ppc_cpu *cpu, uint64_t pa, unsigned size)
     for (uint64_t word = pa & ~3ull; word < pa + size; word += 4) {
         uint64_t page = word >> 12;
         if (page < cpu->code_pages && cpu->code[page])
-            cpu->code[page]->insn[(word & 0xfff) >> 2].hot = INSN_HOT_DECODE;
+            insn_set_hot(&cpu->code[page]->insn[(word & 0xfff) >> 2], INSN_HOT_DECODE);
     }
 }
 
@@ -281,10 +283,15 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *
 #include "cpu/insns/hot.def"
 #undef HOT
     };
+    if (!cpu) { /* publish_hot_labels() */
+        insn_hot_labels = (const void *const *)dispatch;
+        return CPU_EXIT_BUDGET;
+    }
     const uint64_t start = cpu_now(cpu);
     const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
     ppc_insn uncached, *insn;
     insn_result result;
+    uint64_t cia = 0; /* of the last row that set NIP to it */
     forget_cached_translations(cpu);
     if (cpu->next_event > end) cpu_set_next_event(cpu, end);
 
@@ -315,48 +322,82 @@ look_up: /* NIP is masked for the mode; no block */
         goto look_up;
     }
     begin_block(cpu, insn);
-    goto *dispatch[insn->hot];
+    goto *(void *)insn->label;
 
 decode:
     if (insn == cpu->block_stop) goto block_end; /* a store cleared the stop slot */
     decode_slot(cpu, insn);
-    goto *dispatch[insn->hot];
+    goto *(void *)insn->label;
 
-/* NIP = the CIA, for rows that read it. */
-#define SET_CIA() (cpu->nip = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4)
-/* After an execute function: on to the next slot, or to `jumped` (`branched` for a hot branch
- * row, hot.def's BRANCH). */
+/* NIP = the CIA, for rows that read it; `cia` keeps it for the `branched` path. */
+#define SET_CIA() (cpu->nip = cia = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4)
+/* On to the next slot. */
+#define NEXT_SLOT()                                                                                \
+    do {                                                                                           \
+        insn++;                                                                                    \
+        goto *(void *)insn->label;                                                                 \
+    } while (0)
+/* After an execute function: on to the next slot, or to `jumped`. */
 #define RETIRE(result, jumped)                                                                     \
     do {                                                                                           \
         if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
-        insn++;                                                                                    \
-        goto *dispatch[insn->hot];                                                                 \
+        NEXT_SLOT();                                                                               \
     } while (0)
-#define HOT_SETS_CIA_NO_CIA 0
-#define HOT_SETS_CIA_CIA    1
-#define HOT_SETS_CIA_BRANCH 1
-#define HOT_JUMP_NO_CIA     jumped
-#define HOT_JUMP_CIA        jumped
-#define HOT_JUMP_BRANCH     branched
+    /* A BRANCH or BC row was taken from `cia` (NIP is the target): within the page, with no stop
+     * in the block and time for a whole page, the next block starts at the target at once (the
+     * common loop); anything else goes the `branched` way.  Expanded in each row, so that the
+     * target, the CIA and the block are still in registers. */
+    _Static_assert(sizeof(ppc_insn) % 4 == 0, "a slot is a whole number of words' worth of bytes");
+#define FOLLOW_BRANCH()                                                                            \
+    do {                                                                                           \
+        uint64_t target_ = cpu->nip;                                                               \
+        if (!cpu->block_stop && ((target_ ^ cia) >> 12) == 0) {                                    \
+            int64_t left_ = cpu->left - (insn - cpu->block_start) - 1; /* as SET_CIA() */          \
+            if (left_ >= 1024) { /* a page has 1024 slots: no stop needed */                       \
+                cpu->left = left_;                                                                 \
+                insn = (ppc_insn *)((char *)insn +                                                 \
+                                    (int64_t)(target_ - cia) * (int64_t)(sizeof(ppc_insn) / 4));   \
+                cpu->block_start = insn;                                                           \
+                cpu->block_nip = target_;                                                          \
+                goto *(void *)insn->label;                                                         \
+            }                                                                                      \
+        }                                                                                          \
+        goto branched;                                                                             \
+    } while (0)
+/* Each class of hot.def row: what the loop does around its execute function. */
+#define HOT_BODY_NO_CIA(fn)                                                                        \
+    result = fn(cpu, insn);                                                                        \
+    RETIRE(result, jumped);
+#define HOT_BODY_CIA(fn)                                                                           \
+    SET_CIA();                                                                                     \
+    result = fn(cpu, insn);                                                                        \
+    RETIRE(result, jumped);
+#define HOT_BODY_BRANCH(fn)                                                                        \
+    SET_CIA();                                                                                     \
+    if (fn(cpu, insn) == INSN_NEXT) NEXT_SLOT();                                                   \
+    FOLLOW_BRANCH();
+#define HOT_BODY_BC(fn) /* fn is exec_bc: its halves */                                            \
+    if (!bc_branches(cpu, insn)) NEXT_SLOT();                                                      \
+    SET_CIA();                                                                                     \
+    bc_take(cpu, insn);                                                                            \
+    FOLLOW_BRANCH();
 
 call:
     SET_CIA();
     result = insn->exec(cpu, insn);
     RETIRE(result, jumped);
-#define HOT(name, fn, when, cia)                                                                   \
+#define HOT(name, fn, when, cia_class)                                                             \
     hot_##name : if (!(when)) __builtin_unreachable(); /* decode.c checked it */                   \
-    if (HOT_SETS_CIA_##cia) SET_CIA();                                                             \
-    result = fn(cpu, insn);                                                                        \
-    RETIRE(result, HOT_JUMP_##cia);
+    HOT_BODY_##cia_class(fn)
 #include "cpu/insns/hot.def"
 #undef HOT
-#undef HOT_SETS_CIA_NO_CIA
-#undef HOT_SETS_CIA_CIA
-#undef HOT_SETS_CIA_BRANCH
-#undef HOT_JUMP_NO_CIA
-#undef HOT_JUMP_CIA
-#undef HOT_JUMP_BRANCH
+#undef HOT_BODY_NO_CIA
+#undef HOT_BODY_CIA
+#undef HOT_BODY_BRANCH
+#undef HOT_BODY_BC
 #undef RETIRE
+#undef NEXT_SLOT
+#undef FOLLOW_BRANCH
 
 block_end: /* `insn` is the page end or the stop slot, not executed */
     if (cpu->block_start) {
@@ -368,23 +409,15 @@ block_end: /* `insn` is the page end or the stop slot, not executed */
     }
     cpu->nip &= cpu_ea_mask(cpu);
     goto look_up;
-branched: /* a BRANCH row was taken: NIP is the target; MSR, the time and the block unchanged */
-    if (!cpu->block_stop) {
-        uint64_t cia = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4;
-        if (((cpu->nip ^ cia) >> 12) == 0) { /* within the page: a new block at the target */
-            ppc_insn *page = cpu->fetch_page->insn;
-            cpu->left -= insn + 1 - cpu->block_start;
-            insn = page + ((cpu->nip & 0xfff) >> 2);
-            if (page + 1024 - insn <= cpu->left) { /* no stop in the page */
-                cpu->block_start = insn;
-                cpu->block_nip = cpu->nip;
-                goto *dispatch[insn->hot];
-            }
-            cpu->block_start = NULL;
-            if (cpu->left <= 0) goto look_up;
-            begin_block(cpu, insn);
-            goto *dispatch[insn->hot];
-        }
+branched: /* a BRANCH or BC row was taken from `cia` and FOLLOW_BRANCH did not follow it: NIP is
+           * the target; MSR, the time and the block unchanged */
+    if (!cpu->block_stop && ((cpu->nip ^ cia) >> 12) == 0) { /* a new block at the target */
+        cpu->left -= insn + 1 - cpu->block_start;
+        cpu->block_start = NULL;
+        if (cpu->left <= 0) goto look_up;
+        insn += (int64_t)(cpu->nip - cia) / 4;
+        begin_block(cpu, insn);
+        goto *(void *)insn->label;
     }
 #undef SET_CIA
 jumped: /* NIP is the target */
@@ -394,9 +427,18 @@ jumped: /* NIP is the target */
         cpu->msr == cpu->fetch_msr) {
         insn = &cpu->fetch_page->insn[(cpu->nip & 0xfff) >> 2];
         begin_block(cpu, insn);
-        goto *dispatch[insn->hot];
+        goto *(void *)insn->label;
     }
     goto look_up;
+}
+
+const void *const *insn_hot_labels;
+
+/* Slots jump through their label (insn_set_hot), so the labels must be known before anything is
+ * decoded: the plain loop hands them out when called without a CPU. */
+__attribute__((constructor)) static void publish_hot_labels(void)
+{
+    run_plain(NULL, 0);
 }
 
 cpu_exit cpu_step(ppc_cpu *cpu)
