@@ -330,14 +330,15 @@ static uint64_t block_address(const ppc_cpu *cpu, const ppc_insn *insn)
 }
 
 /* icbi: translated and probed as a 4-byte data load of the block (QEMU 7.2 helper_icbi), then
- * every decoded instruction of the block's page is dropped. */
+ * the decoded instructions of the block are dropped.  (Stores already drop the slots they
+ * overlap; icbi covers code that reached RAM some other way.) */
 insn_result exec_icbi(ppc_cpu *cpu, const ppc_insn *insn)
 {
     uint64_t ea = block_address(cpu, insn);
     uint64_t pa, word;
     if (!cpu_translate_data(cpu, ea, false, &pa)) return INSN_JUMP;
     if (!cpu_load(cpu, ea, 4, &word)) return INSN_JUMP;
-    cpu_invalidate_code(cpu, pa);
+    cpu_forget_code_words(cpu, pa, CACHE_BLOCK_SIZE);
     return INSN_NEXT;
 }
 

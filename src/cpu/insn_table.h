@@ -185,7 +185,7 @@ enum insn_hot {
 };
 
 /* The plain run loop's label for each enum insn_hot (run.c publishes them before main). */
-extern const void *const *insn_hot_labels;
+extern const void *insn_hot_labels[INSN_HOT__COUNT];
 /* Sets how the plain loop executes a slot: `hot` and its label, always together. */
 static inline void insn_set_hot(ppc_insn *slot, unsigned hot)
 {

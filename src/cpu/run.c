@@ -42,8 +42,7 @@ void cpu_destroy(ppc_cpu *cpu)
  * slot becomes INSN_HOT_DECODE, and the slot after them marks the page end. */
 static void clear_code_page(code_page *cp)
 {
-    memset(cp->insn, 0, sizeof(cp->insn));
-    for (unsigned i = 0; i < 1024; i++)
+    for (unsigned i = 0; i < 1024; i++) /* decoding rewrites the rest of a slot */
         insn_set_hot(&cp->insn[i], INSN_HOT_DECODE);
     insn_set_hot(&cp->insn[1024], INSN_HOT_PAGE_END);
 }
@@ -70,7 +69,7 @@ static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
     code_page *cp = cpu->code[page];
     if (cp && cp->little_endian == le) return cp;
     if (!cp) {
-        cp = malloc(sizeof(*cp));
+        cp = calloc(1, sizeof(*cp));
         if (!cp) {
             fprintf(stderr, "hcallsim: out of memory decoding code\n");
             exit(70);
@@ -240,16 +239,16 @@ retired:
     cpu->left--;
     if (after) after(ctx, cpu, insn);
     cpu->observed_cia = CIA_NONE;
-    if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
-    /* Falling through within the page, nothing due, the cache's MSR: the next slot. */
-    if (result == INSN_NEXT && budget != 0 && cpu->left > 0 && insn != &uncached &&
-        (cpu->nip & 0xfff) != 0 && cpu->msr == cpu->fetch_msr && cpu->fetch_ea_page != FETCH_NONE) {
+    /* Falling through within the page with nothing due: the next slot.  A stop request, and
+     * anything that changes MSR or how fetch translates, make an event due (cpu_request_stop,
+     * cpu_fetch_resync; an interrupt is not INSN_NEXT), as the plain loop's blocks rely on. */
+    if (result == INSN_NEXT && cpu->left > 0 && budget != 0 && insn != &uncached &&
+        (cpu->nip & 0xfff) != 0) {
         budget--;
         insn++;
         if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) decode_slot(cpu, insn);
         goto execute;
     }
-    goto step;
 retired_none:
     if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
     goto step;
@@ -284,7 +283,7 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *
 #undef HOT
     };
     if (!cpu) { /* publish_hot_labels() */
-        insn_hot_labels = (const void *const *)dispatch;
+        memcpy(insn_hot_labels, dispatch, sizeof(insn_hot_labels));
         return CPU_EXIT_BUDGET;
     }
     const uint64_t start = cpu_now(cpu);
@@ -432,7 +431,7 @@ jumped: /* NIP is the target */
     goto look_up;
 }
 
-const void *const *insn_hot_labels;
+const void *insn_hot_labels[INSN_HOT__COUNT];
 
 /* Slots jump through their label (insn_set_hot), so the labels must be known before anything is
  * decoded: the plain loop hands them out when called without a CPU. */
