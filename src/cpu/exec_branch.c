@@ -63,7 +63,7 @@ CPU_HOT_EXEC insn_result exec_b(ppc_cpu *cpu, const ppc_insn *insn)
     return take_branch(cpu, target);
 }
 
-/* bc in two halves, for the run loop's BC rows (insns/hot.def: relative, LK=0): whether it
+/* bc in two halves, for the run loop's BC rows (insns/hot.def: LK=0): whether it
  * branches (CTR decremented as BO says), which needs no CIA, and the branch taken, which does.
  * exec_bc is the two together.  The fields are read before any state changes, so that what the
  * run loop knows of them still holds. */

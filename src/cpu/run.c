@@ -342,11 +342,10 @@ decode:
         if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
         NEXT_SLOT();                                                                               \
     } while (0)
-    /* A BRANCH or BC row was taken from `cia` (NIP is the target): within the page, with no stop
-     * in the block and time for a whole page, the next block starts at the target at once (the
-     * common loop); anything else goes the `branched` way.  Expanded in each row, so that the
-     * target, the CIA and the block are still in registers. */
-    _Static_assert(sizeof(ppc_insn) % 4 == 0, "a slot is a whole number of words' worth of bytes");
+/* A BRANCH or BC row was taken from `cia` (NIP is the target): within the page, with no stop in
+ * the block and time for a whole page, the next block starts at the target at once (the common
+ * loop); anything else goes the `branched` way.  Expanded in each row, so that the target, the
+ * CIA and the block are still in registers. */
 #define FOLLOW_BRANCH()                                                                            \
     do {                                                                                           \
         uint64_t target_ = cpu->nip;                                                               \
