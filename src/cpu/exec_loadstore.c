@@ -338,7 +338,7 @@ insn_result exec_icbi(ppc_cpu *cpu, const ppc_insn *insn)
     uint64_t pa, word;
     if (!cpu_translate_data(cpu, ea, false, &pa)) return INSN_JUMP;
     if (!cpu_load(cpu, ea, 4, &word)) return INSN_JUMP;
-    cpu_forget_code_words(cpu, pa, CACHE_BLOCK_SIZE);
+    cpu_code_written(cpu, pa, CACHE_BLOCK_SIZE);
     return INSN_NEXT;
 }
 

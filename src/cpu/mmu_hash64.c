@@ -246,7 +246,7 @@ static void update_rc(ppc_cpu *cpu, const hpte_match *m, mmu_access access)
     uint8_t *pte1 = cpu->mem.ram + m->addr + 8;
     if (set_r) pte1[6] = (uint8_t)((m->pte1 >> 8) | 1);
     if (set_c) pte1[7] = (uint8_t)(m->pte1 | 0x80);
-    cpu_forget_code_words(cpu, m->addr + 14, 2);
+    cpu_code_written(cpu, m->addr + 14, 2);
 }
 
 /* The translation through the HPT of `slb_vsid`'s segment: the HPTE used and the accesses it

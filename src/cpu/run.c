@@ -42,8 +42,7 @@ void cpu_destroy(ppc_cpu *cpu)
  * slot becomes INSN_HOT_DECODE, and the slot after them marks the page end. */
 static void clear_code_page(code_page *cp)
 {
-    for (unsigned i = 0; i < 1024; i++) /* decoding rewrites the rest of a slot */
-        insn_set_hot(&cp->insn[i], INSN_HOT_DECODE);
+    cpu_code_page_forget(cp, 0, 4096); /* decoding rewrites the rest of a slot */
     insn_set_hot(&cp->insn[1024], INSN_HOT_PAGE_END);
 }
 

@@ -96,12 +96,11 @@ typedef struct timing_decoded {
     uint8_t flags; /* D_* */
     uint8_t n_src, n_dst;
     uint8_t dst_main;
-    uint16_t latency;     /* the main result's */
-    uint16_t max_latency; /* the latest of dst[] */
-    uint8_t branch;       /* BR_* */
-    int8_t ctxsync;       /* timing_ctxsync, or -1 */
-    uint8_t own;          /* what a group break it forces is booked to */
-    uint8_t cls;          /* timing class, for its serialise drain */
+    uint16_t latency; /* the main result's */
+    uint8_t branch;   /* BR_* */
+    int8_t ctxsync;   /* timing_ctxsync, or -1 */
+    uint8_t own;      /* what a group break it forces is booked to */
+    uint8_t cls;      /* timing class, for its serialise drain */
     uint16_t src[DECODED_SLOTS];
     sb_write dst[DECODED_SLOTS];
 } timing_decoded;
@@ -538,8 +537,6 @@ static void decode_for_timing(timing_model *t, const ppc_insn *insn, timing_deco
     d->dst_main = (uint8_t)t->wide.dst_main;
     memcpy(d->src, t->wide.src, d->n_src * sizeof(*d->src));
     memcpy(d->dst, t->wide.dst, d->n_dst * sizeof(*d->dst));
-    for (unsigned i = 0; i < d->n_dst; i++)
-        if (d->dst[i].latency > d->max_latency) d->max_latency = d->dst[i].latency;
     if (d->n_src > PLAIN_SRC || d->n_dst > PLAIN_DST) d->flags |= D_LISTS;
     for (unsigned i = d->n_src; i < PLAIN_SRC; i++)
         d->src[i] = SB_SRC_NONE;
@@ -550,14 +547,20 @@ static void decode_for_timing(timing_model *t, const ppc_insn *insn, timing_deco
 
 #define SIDE_SLOTS 1024u /* a code page's instruction slots */
 
+/* The bucket of a key in an open-addressing table of mask + 1 buckets (Fibonacci hashing). */
+static inline size_t hash_key(uint64_t key, uint32_t mask)
+{
+    return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
 static inline size_t hash_word(uint32_t word, uint32_t mask)
 {
-    return (size_t)(((uint64_t)word * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+    return hash_key(word, mask);
 }
 
 static inline size_t hash_page(const code_page *page, uint32_t mask)
 {
-    return (size_t)((((uintptr_t)page >> 4) * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+    return hash_key((uintptr_t)page >> 4, mask);
 }
 
 static bool pool_rehash(decoded_pool *p, uint32_t buckets)
