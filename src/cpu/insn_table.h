@@ -140,9 +140,13 @@ struct ppc_insn {
                         * (halves swapped back); XFL/XFX mtcrf: FXM; SC: LEV; M/MD/MDS: the rotate
                         * mask of the row (decode.c: rotate_mask) */
     const void *label; /* the plain run loop's label for `hot`: it jumps through this */
+    /* The cycle model's entry for this slot's word (timing.c), valid while model_id is the
+     * model's id; insn_decode() clears both.  The only fields an observer writes. */
+    const void *model_entry;
+    uint32_t model_id;
     /* A slot is 64 bytes, so that the run loop's slot arithmetic (the CIA of a slot, the slot of
      * a branch target) is shifts only. */
-    uint8_t pad[64 - 40];
+    uint8_t pad[64 - 52];
 };
 _Static_assert(sizeof(struct ppc_insn) == 64, "a decoded slot is 64 bytes");
 

@@ -19,15 +19,14 @@
  * Speed (the model runs once per guest instruction).  Everything that depends on the word only
  * is derived once into a decoded entry: the registers as short lists of scoreboard indices with
  * their latencies, the dispatch rules, the branch kind.  The entries live in a pool, one per
- * distinct word; each decoded code page of the CPU gets a side table of pool indices, one per
- * instruction slot, so that finding an instruction's entry is an index and one compare of the
- * word, without collisions.  after() has copies of one charging routine specialised for what
- * the instruction can meet (charge_insn's `cases`): the common one, with no branch, no group
- * rule, no miss and no interrupt, is compiled without any of those.  Caches remember the line
- * each set touched last, which needs no search and no new LRU stamp; a load looks at the store
- * queue only when a queued store's data is not ready yet.  timing_last_insn()'s per-instruction
- * stalls are reset lazily, by a sequence number, when the first stall of an instruction is
- * charged. */
+ * distinct word, and the CPU's decoded slot keeps a pointer to its word's entry with the
+ * model's id (ppc_insn.model_entry), so that finding an instruction's entry is one compare. after()
+ * has copies of one charging routine specialised for what the instruction can meet (charge_insn's
+ * `cases`): the common one, with no branch, no group rule, no miss and no interrupt, is compiled
+ * without any of those.  Caches remember the line each set touched last, which needs no search and
+ * no new LRU stamp; a load looks at the store queue only when a queued store's data is not ready
+ * yet.  timing_last_insn()'s per-instruction stalls are reset lazily, by a sequence number, when
+ * the first stall of an instruction is charged. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,22 +105,15 @@ typedef struct timing_decoded {
 } timing_decoded;
 
 /* The pool of decoded entries, one per word, found by the word through an open-addressing hash
- * of pool indices (only when a side table misses).  Entry 0 is the word 0's, so that an empty
- * side-table slot (index 0) is a valid reference that the word compare rejects. */
+ * of pool indices (only when a slot does not hold the model's entry yet).  The entries live in
+ * chunks that never move, since slots point at them. */
+#define POOL_CHUNK 256
 typedef struct decoded_pool {
-    timing_decoded *entry;
-    uint32_t count, capacity;
-    uint32_t *hash; /* pool index + 1; 0 = empty */
+    timing_decoded **chunk;
+    uint32_t count, chunks; /* entries in use; chunks allocated */
+    uint32_t *hash;         /* pool index + 1; 0 = empty */
     uint32_t hash_mask;
 } decoded_pool;
-
-/* Side tables: per code page of the CPU, the pool index of each of its 1024 slots, found by the
- * page's address through an open-addressing hash (only when fetch moves to another page). */
-typedef struct side_map {
-    const code_page **page;
-    uint32_t **index;
-    uint32_t count, mask;
-} side_map;
 
 typedef struct cache {
     unsigned sets, ways, line_shift;
@@ -185,10 +177,8 @@ struct timing_model {
     uint64_t async_interrupts;
     uint64_t last_stall_seq;
 
-    /* Decoded entries: the side table of the code page fetch used last, then the maps. */
-    const code_page *side_page; /* NULL: `side` is the empty table of no page */
-    uint32_t *side;
-    side_map sides;
+    /* Decoded entries: the pool, and this model's id in the slots that point into it. */
+    uint32_t id;
     decoded_pool pool;
     timing_decoded scratch; /* an entry decoded without a pool (out of memory) */
     reg_lists wide;         /* the lists of a D_WIDE instruction */
@@ -543,24 +533,17 @@ static void decode_for_timing(timing_model *t, const ppc_insn *insn, timing_deco
     if (!d->n_dst) d->dst[0] = (sb_write){SB_DST_NONE, 0};
 }
 
-/* ---- Decoded entries: the pool and the side tables ---- */
-
-#define SIDE_SLOTS 1024u /* a code page's instruction slots */
+/* ---- Decoded entries: the pool, and the slots that point into it ---- */
 
 /* The bucket of a key in an open-addressing table of mask + 1 buckets (Fibonacci hashing). */
-static inline size_t hash_key(uint64_t key, uint32_t mask)
-{
-    return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
-}
-
 static inline size_t hash_word(uint32_t word, uint32_t mask)
 {
-    return hash_key(word, mask);
+    return (size_t)(((uint64_t)word * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 }
 
-static inline size_t hash_page(const code_page *page, uint32_t mask)
+static inline timing_decoded *pool_entry(const decoded_pool *p, uint32_t index)
 {
-    return hash_key((uintptr_t)page >> 4, mask);
+    return &p->chunk[index / POOL_CHUNK][index % POOL_CHUNK];
 }
 
 static bool pool_rehash(decoded_pool *p, uint32_t buckets)
@@ -568,7 +551,7 @@ static bool pool_rehash(decoded_pool *p, uint32_t buckets)
     uint32_t *hash = calloc(buckets, sizeof(*hash));
     if (!hash) return false;
     for (uint32_t i = 0; i < p->count; i++) {
-        size_t h = hash_word(p->entry[i].word, buckets - 1);
+        size_t h = hash_word(pool_entry(p, i)->word, buckets - 1);
         while (hash[h])
             h = (h + 1) & (buckets - 1);
         hash[h] = i + 1;
@@ -579,80 +562,71 @@ static bool pool_rehash(decoded_pool *p, uint32_t buckets)
     return true;
 }
 
-/* The pool index of the word's entry, decoded now if it is new; UINT32_MAX when out of memory
- * (the caller then decodes into t->scratch). */
-static uint32_t pool_index(timing_model *t, const ppc_insn *insn)
+/* Room for one more entry: a new chunk when the last one is full. */
+static bool pool_reserve(decoded_pool *p)
+{
+    if (p->count < p->chunks * POOL_CHUNK) return true;
+    timing_decoded **chunk = realloc(p->chunk, (p->chunks + 1) * sizeof(*chunk));
+    if (!chunk) return false;
+    p->chunk = chunk;
+    if (!(chunk[p->chunks] = malloc(POOL_CHUNK * sizeof(**chunk)))) return false;
+    p->chunks++;
+    return true;
+}
+
+static void pool_free(decoded_pool *p)
+{
+    for (uint32_t i = 0; i < p->chunks; i++)
+        free(p->chunk[i]);
+    free(p->chunk);
+    free(p->hash);
+}
+
+/* The word's entry, decoded now if it is new; NULL when out of memory (the caller then decodes
+ * into t->scratch). */
+static const timing_decoded *pool_find(timing_model *t, const ppc_insn *insn)
 {
     decoded_pool *p = &t->pool;
     size_t h = hash_word(insn->word, p->hash_mask);
     for (uint32_t v; (v = p->hash[h]); h = (h + 1) & p->hash_mask)
-        if (p->entry[v - 1].word == insn->word) return v - 1;
-    if (p->count == p->capacity) {
-        timing_decoded *grown = realloc(p->entry, 2 * sizeof(*grown) * p->capacity);
-        if (!grown) return UINT32_MAX;
-        p->entry = grown;
-        p->capacity *= 2;
-    }
+        if (pool_entry(p, v - 1)->word == insn->word) return pool_entry(p, v - 1);
+    if (!pool_reserve(p)) return NULL;
     uint32_t index = p->count++;
-    decode_for_timing(t, insn, &p->entry[index]);
+    decode_for_timing(t, insn, pool_entry(p, index));
     p->hash[h] = index + 1;
     /* at most half full, so that probes stay short */
     if (2 * p->count > p->hash_mask + 1 && !pool_rehash(p, 2 * (p->hash_mask + 1))) {
         p->count--; /* keep the load bound: forget the entry again */
         p->hash[h] = 0;
-        return UINT32_MAX;
+        return NULL;
     }
-    return index;
+    return pool_entry(p, index);
 }
 
-static bool sides_grow(side_map *m)
+/* The slot does not point at this model's entry yet: find it in the pool and keep it in the
+ * slot.  The slot is the CPU's (or the run loop's uncached one), never a const object. */
+static __attribute__((noinline)) const timing_decoded *lookup_slow(timing_model *t,
+                                                                   const ppc_insn *insn)
 {
-    uint32_t buckets = m->mask ? 2 * (m->mask + 1) : 64;
-    const code_page **page = calloc(buckets, sizeof(*page));
-    uint32_t **index = calloc(buckets, sizeof(*index));
-    if (!page || !index) {
-        free(page);
-        free(index);
-        return false;
+    const timing_decoded *d = pool_find(t, insn);
+    if (!d) {
+        decode_for_timing(t, insn, &t->scratch);
+        return &t->scratch;
     }
-    for (uint32_t i = 0; m->mask && i <= m->mask; i++) {
-        if (!m->page[i]) continue;
-        size_t h = hash_page(m->page[i], buckets - 1);
-        while (page[h])
-            h = (h + 1) & (buckets - 1);
-        page[h] = m->page[i];
-        index[h] = m->index[i];
-    }
-    free(m->page);
-    free(m->index);
-    m->page = page;
-    m->index = index;
-    m->mask = buckets - 1;
-    return true;
+    ppc_insn *slot = (ppc_insn *)insn;
+    slot->model_entry = d;
+    slot->model_id = t->id;
+    return d;
 }
 
-/* The side table of a code page, created (all slots: entry 0) on first use; NULL when out of
- * memory. */
-static uint32_t *side_table(side_map *m, const code_page *page)
+/* The decoded entry of an instruction: the slot's when it is this model's (insn_decode() clears
+ * it for a new word). */
+static inline const timing_decoded *lookup_decoded(timing_model *t, const ppc_insn *insn)
 {
-    if (2 * (m->count + 1) > m->mask + 1 && !sides_grow(m)) return NULL;
-    size_t h = hash_page(page, m->mask);
-    for (; m->page[h]; h = (h + 1) & m->mask)
-        if (m->page[h] == page) return m->index[h];
-    uint32_t *table = calloc(SIDE_SLOTS, sizeof(*table));
-    if (!table) return NULL;
-    m->page[h] = page;
-    m->index[h] = table;
-    m->count++;
-    return table;
-}
-
-static void sides_free(side_map *m)
-{
-    for (uint32_t i = 0; m->mask && i <= m->mask; i++)
-        free(m->index[i]);
-    free(m->page);
-    free(m->index);
+    _Static_assert(sizeof(timing_decoded) <= 64,
+                   "a decoded entry stays within a host cache line's size");
+    if (__builtin_expect(insn->model_id != t->id, 0)) return lookup_slow(t, insn);
+    return insn->model_entry;
 }
 
 /* Whether `insn` is the slot of the CPU's fetch page for `cia` (the run loop fetched it from
@@ -662,45 +636,6 @@ static inline bool in_fetch_page(const ppc_cpu *cpu, const ppc_insn *insn, uint6
     uintptr_t page = (uintptr_t)cpu->fetch_page;
     return page && (uintptr_t)insn ==
                        page + offsetof(code_page, insn) + ((cia & 0xfff) >> 2) * sizeof(ppc_insn);
-}
-
-static __attribute__((noinline)) const timing_decoded *
-lookup_slow(timing_model *t, const ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia)
-{
-    uint32_t *side = NULL;
-    if (in_fetch_page(cpu, insn, cia)) {       /* else fetched from a device: no side table */
-        if (cpu->fetch_page != t->side_page) { /* a page fetch_page is, never NULL */
-            side = side_table(&t->sides, cpu->fetch_page);
-            if (side) {
-                t->side_page = cpu->fetch_page;
-                t->side = side;
-            }
-        } else {
-            side = t->side;
-        }
-    }
-    uint32_t slot = (uint32_t)(cia & 0xfff) >> 2;
-    if (side && t->pool.entry[side[slot]].word == insn->word) return &t->pool.entry[side[slot]];
-    uint32_t index = pool_index(t, insn);
-    if (index == UINT32_MAX) {
-        decode_for_timing(t, insn, &t->scratch);
-        return &t->scratch;
-    }
-    if (side) side[slot] = index;
-    return &t->pool.entry[index];
-}
-
-/* The decoded entry of the instruction at `cia`.  The side table in hand may be another page's
- * (fetch moved on): an entry it gives is still right when its word matches, since an entry
- * depends on the word only. */
-static inline const timing_decoded *lookup_decoded(timing_model *t, const ppc_cpu *cpu,
-                                                   const ppc_insn *insn, uint64_t cia)
-{
-    _Static_assert(sizeof(timing_decoded) <= 64,
-                   "a decoded entry stays within a host cache line's size");
-    const timing_decoded *d = &t->pool.entry[t->side[(cia >> 2) & (SIDE_SLOTS - 1)]];
-    if (__builtin_expect(d->word != insn->word, 0)) return lookup_slow(t, cpu, insn, cia);
-    return d;
 }
 
 /* ---- Observer hooks ---- */
@@ -986,7 +921,7 @@ static __attribute__((noinline)) void after_general(timing_model *t, ppc_cpu *cp
                                                     const ppc_insn *insn)
 {
     const uint64_t cia = cpu->observed_cia;
-    const timing_decoded *d = lookup_decoded(t, cpu, insn, cia);
+    const timing_decoded *d = lookup_decoded(t, insn);
     t->c.insns++;
     t->last.cia = cia;
     uint64_t line = (cia >> t->l1i.line_shift) + 1;
@@ -1023,12 +958,12 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     timing_model *t = ctx;
     const uint64_t cia = cpu->observed_cia;
-    const timing_decoded *d = &t->pool.entry[t->side[(cia >> 2) & (SIDE_SLOTS - 1)]];
     if (__builtin_expect(
-            d->word != insn->word || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
+            insn->model_id != t->id || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
         after_general(t, cpu, insn);
         return;
     }
+    const timing_decoded *d = insn->model_entry;
     t->c.insns++;
     t->last.cia = cia;
     if (__builtin_expect((d->flags & D_NOT_PLAIN) || t->cur.all, 0)) {
@@ -1076,18 +1011,14 @@ void timing_reset(timing_model *t)
     /* the decoded entries depend on the word and the profile only: they stay */
 }
 
-/* The decoded pool with entry 0 for the word 0 (as a cleared code-page slot holds it), and an
- * all-zero side table for no page yet. */
+/* An empty pool, and an id no slot holds yet (0 is none's: insn_decode() clears slots to it).
+ * Models are created from one thread. */
 static bool decoded_init(timing_model *t)
 {
-    static uint32_t no_side[SIDE_SLOTS]; /* only read: written only with a side_page */
-    static const ppc_insn cleared_slot;
-    t->pool.capacity = 1024;
-    t->pool.entry = malloc(t->pool.capacity * sizeof(*t->pool.entry));
-    if (!t->pool.entry || !pool_rehash(&t->pool, 2 * t->pool.capacity)) return false;
-    t->side = no_side;
-    t->side_page = NULL;
-    return pool_index(t, &cleared_slot) == 0;
+    static uint32_t last_id;
+    if (++last_id == 0) last_id = 1;
+    t->id = last_id;
+    return pool_rehash(&t->pool, 2 * POOL_CHUNK);
 }
 
 timing_model *timing_create(const timing_profile *profile)
@@ -1120,9 +1051,7 @@ void timing_destroy(timing_model *t)
     free(t->count_cache);
     cache_free(&t->l1i);
     cache_free(&t->l1d);
-    free(t->pool.entry);
-    free(t->pool.hash);
-    sides_free(&t->sides);
+    pool_free(&t->pool);
     free(t);
 }
 
