@@ -50,6 +50,10 @@ typedef struct cpu_observer {
     /* A data access the current instruction made (after translation, before the device). */
     void (*mem_access)(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size,
                        bool is_store);
+    /* Optional: runs `budget` steps in a loop of its own that charges this observer directly
+     * (the cycle model's timed loop), with the same results as the observed loop calling the
+     * hooks.  cpu_run_observed() uses it when set. */
+    cpu_exit (*run)(void *ctx, ppc_cpu *cpu, uint64_t budget);
 } cpu_observer;
 cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer);
 

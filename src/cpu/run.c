@@ -1,9 +1,11 @@
-/* The run loop: fetch through the decoded-code cache, execute, keep time, take interrupts. */
+/* The run loops: fetch through the decoded-code cache, execute, keep time, take interrupts.
+ * Here the plain loop (an instance of run_blocks.inc) and the observed loop; timing.c has the
+ * cycle model's timed loop, another instance of run_blocks.inc. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu_state.h"
+#include "cpu/run_loop.h"
 
 ppc_cpu *cpu_create(const cpu_config *config, const phys_memory *memory)
 {
@@ -82,8 +84,7 @@ static code_page *code_page_for(ppc_cpu *cpu, uint64_t page, bool le)
     return cp;
 }
 
-/* Decodes a slot of the fetch page from the word in RAM. */
-static void decode_slot(ppc_cpu *cpu, ppc_insn *insn)
+void run_decode_slot(ppc_cpu *cpu, ppc_insn *insn)
 {
     const code_page *cp = cpu->fetch_page;
     const uint8_t *p = cpu->mem.ram + cp->pa + (uint64_t)(insn - cp->insn) * 4;
@@ -94,10 +95,7 @@ static void decode_slot(ppc_cpu *cpu, ppc_insn *insn)
     insn_decode(word, insn);
 }
 
-/* The slow half of fetch(): translates NIP, refills the fetch cache and returns the slot, or
- * decodes code outside RAM (a device) into *uncached every time; NULL after delivering ISI or a
- * machine check. */
-static __attribute__((noinline)) ppc_insn *fetch_lookup(ppc_cpu *cpu, ppc_insn *uncached)
+__attribute__((noinline)) ppc_insn *run_fetch_lookup(ppc_cpu *cpu, ppc_insn *uncached)
 {
     uint64_t pa;
     if (!cpu_translate_fetch(cpu, cpu->nip, &pa)) return NULL;
@@ -116,50 +114,7 @@ static __attribute__((noinline)) ppc_insn *fetch_lookup(ppc_cpu *cpu, ppc_insn *
     return &cpu->fetch_page->insn[(pa & 0xfff) >> 2];
 }
 
-/* The decoded instruction at NIP: while NIP stays in the cached page with the same MSR, no
- * translation at all. */
-static inline __attribute__((always_inline)) ppc_insn *fetch(ppc_cpu *cpu, ppc_insn *uncached)
-{
-    uint64_t nip = cpu->nip;
-    ppc_insn *insn;
-    if ((nip & ~0xfffull) == cpu->fetch_ea_page && cpu->msr == cpu->fetch_msr) {
-        insn = &cpu->fetch_page->insn[(nip & 0xfff) >> 2];
-    } else {
-        insn = fetch_lookup(cpu, uncached);
-        if (!insn || insn == uncached) return insn;
-    }
-    if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) decode_slot(cpu, insn);
-    return insn;
-}
-
-/* A step that retired no instruction (an interrupt delivered between instructions, or a fetch
- * that faulted) still costs a cycle. */
-static void idle_step(ppc_cpu *cpu)
-{
-    cpu->left--;
-    cpu->idle_steps++;
-}
-
-/* Starts a block at slot `insn` (NIP) of the fetch page: it runs to the page end, or as far as
- * the budget to the next event goes (at least one instruction). */
-static inline void begin_block(ppc_cpu *cpu, ppc_insn *insn)
-{
-    cpu->block_start = insn;
-    cpu->block_nip = cpu->nip;
-    int64_t to_page_end = cpu->fetch_page->insn + 1024 - insn;
-    if (cpu->left < to_page_end) cpu_block_stop_at(cpu, insn + (cpu->left > 0 ? cpu->left : 1));
-}
-
-/* Leaves the block after `last`, the instruction just retired: settles its cycles (one if
- * cpu_set_next_event already settled the block during it). */
-static inline void end_block(ppc_cpu *cpu, const ppc_insn *last)
-{
-    cpu_block_unstop(cpu);
-    cpu->left -= cpu->block_start ? last + 1 - cpu->block_start : 1;
-    cpu->block_start = NULL;
-}
-
-static cpu_exit take_stop(ppc_cpu *cpu)
+cpu_exit run_take_stop(ppc_cpu *cpu)
 {
     cpu->stop_requested = false;
     cpu_exit why = cpu->exit_reason;
@@ -167,8 +122,7 @@ static cpu_exit take_stop(ppc_cpu *cpu)
     return why;
 }
 
-/* The caller may have changed state behind our back (SPRs poked, RAM written by a loader). */
-static void forget_cached_translations(ppc_cpu *cpu)
+void run_forget_cached_translations(ppc_cpu *cpu)
 {
     cpu->fetch_ea_page = FETCH_NONE;
     cpu_data_map_flush(cpu, false);
@@ -197,7 +151,7 @@ static cpu_exit run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *
     void *const ctx = obs ? obs->ctx : NULL;
     ppc_insn uncached, *insn;
     insn_result result;
-    forget_cached_translations(cpu);
+    run_forget_cached_translations(cpu);
 
 step:
     if (budget == 0) return CPU_EXIT_BUDGET;
@@ -221,7 +175,7 @@ execute: /* NIP is the CIA of `insn`, decoded */
     goto *dispatch[insn->hot];
 
 decode:
-    decode_slot(cpu, insn);
+    run_decode_slot(cpu, insn);
     goto *dispatch[insn->hot];
 call:
     result = insn->exec(cpu, insn);
@@ -245,11 +199,11 @@ retired:
         (cpu->nip & 0xfff) != 0) {
         budget--;
         insn++;
-        if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) decode_slot(cpu, insn);
+        if (__builtin_expect(insn->hot == INSN_HOT_DECODE, 0)) run_decode_slot(cpu, insn);
         goto execute;
     }
 retired_none:
-    if (__builtin_expect(cpu->stop_requested, 0)) return take_stop(cpu);
+    if (__builtin_expect(cpu->stop_requested, 0)) return run_take_stop(cpu);
     goto step;
 }
 
@@ -268,165 +222,20 @@ retired_none:
  *     only before the rows that may read it (CIA rows of hot.def, every other row), and when
  *     the block ends.
  *   - NIP in 32-bit mode: within a page +4 cannot wrap, and only context-changing instructions
- *     (which end the block) change MSR[SF], so the mask is applied when the block ends. */
+ *     (which end the block) change MSR[SF], so the mask is applied when the block ends.
+ * The body is run_blocks.inc, with no hooks. */
 __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *cpu,
                                                                        uint64_t budget)
 {
-    static void *const dispatch[INSN_HOT__COUNT] = {
-        [INSN_HOT_DECODE] = &&decode,
-        [INSN_HOT_CALL] = &&call,
-        [INSN_HOT_PAGE_END] = &&block_end,
-        [INSN_HOT_STOP] = &&block_end,
-#define HOT(name, fn, when, cia) [INSN_HOT_##name] = &&hot_##name,
-#include "cpu/insns/hot.def"
-#undef HOT
-    };
-    if (!cpu) { /* publish_hot_labels() */
-        memcpy(insn_hot_labels, dispatch, sizeof(insn_hot_labels));
-        return CPU_EXIT_BUDGET;
-    }
-    const uint64_t start = cpu_now(cpu);
-    const uint64_t end = budget > UINT64_MAX - start ? UINT64_MAX : start + budget;
-    ppc_insn uncached, *insn;
-    insn_result result;
-    uint64_t cia = 0; /* of the last row that set NIP to it */
-    forget_cached_translations(cpu);
-    if (cpu->next_event > end) cpu_set_next_event(cpu, end);
-
-look_up: /* NIP is masked for the mode; no block */
-    if (__builtin_expect(cpu->left <= 0, 0)) {
-        uint64_t now = cpu_now(cpu);
-        /* A stop is taken after an instruction, never before the first one. */
-        if (cpu->stop_requested && now != start) return take_stop(cpu);
-        if (now >= end) return CPU_EXIT_BUDGET;
-        cpu_timer_update(cpu);
-        bool delivered = cpu_deliver_pending(cpu);
-        if (cpu->next_event > end) cpu_set_next_event(cpu, end);
-        if (cpu->stop_requested) cpu_set_next_event(cpu, 0); /* after the next instruction */
-        if (delivered) {
-            idle_step(cpu);
-            goto look_up;
-        }
-    }
-    insn = fetch(cpu, &uncached);
-    if (!insn) { /* ISI or machine check delivered */
-        idle_step(cpu);
-        goto look_up;
-    }
-    if (insn == &uncached) { /* code outside RAM: one instruction, no block */
-        cpu->current_insn = insn;
-        if (insn->exec(cpu, insn) == INSN_NEXT) cpu->nip = (cpu->nip + 4) & cpu_ea_mask(cpu);
-        cpu->left--;
-        goto look_up;
-    }
-    begin_block(cpu, insn);
-    goto *(void *)insn->label;
-
-decode:
-    if (insn == cpu->block_stop) goto block_end; /* a store cleared the stop slot */
-    decode_slot(cpu, insn);
-    goto *(void *)insn->label;
-
-/* NIP = the CIA, for rows that read it; `cia` keeps it for the `branched` path. */
-#define SET_CIA() (cpu->nip = cia = cpu->block_nip + (uint64_t)(insn - cpu->block_start) * 4)
-/* On to the next slot. */
-#define NEXT_SLOT()                                                                                \
-    do {                                                                                           \
-        insn++;                                                                                    \
-        goto *(void *)insn->label;                                                                 \
-    } while (0)
-/* After an execute function: on to the next slot, or to `jumped`. */
-#define RETIRE(result, jumped)                                                                     \
-    do {                                                                                           \
-        if (__builtin_expect((result) != INSN_NEXT, 0)) goto jumped;                               \
-        NEXT_SLOT();                                                                               \
-    } while (0)
-/* A BRANCH or BC row was taken from `cia` (NIP is the target): within the page, with no stop in
- * the block and time for a whole page, the next block starts at the target at once (the common
- * loop); anything else goes the `branched` way.  Expanded in each row, so that the target, the
- * CIA and the block are still in registers. */
-#define FOLLOW_BRANCH()                                                                            \
-    do {                                                                                           \
-        uint64_t target_ = cpu->nip;                                                               \
-        if (!cpu->block_stop && ((target_ ^ cia) >> 12) == 0) {                                    \
-            int64_t left_ = cpu->left - (insn - cpu->block_start) - 1; /* as SET_CIA() */          \
-            if (left_ >= 1024) { /* a page has 1024 slots: no stop needed */                       \
-                cpu->left = left_;                                                                 \
-                insn = (ppc_insn *)((char *)insn +                                                 \
-                                    (int64_t)(target_ - cia) * (int64_t)(sizeof(ppc_insn) / 4));   \
-                cpu->block_start = insn;                                                           \
-                cpu->block_nip = target_;                                                          \
-                goto *(void *)insn->label;                                                         \
-            }                                                                                      \
-        }                                                                                          \
-        goto branched;                                                                             \
-    } while (0)
-/* Each class of hot.def row: what the loop does around its execute function. */
-#define HOT_BODY_NO_CIA(fn)                                                                        \
-    result = fn(cpu, insn);                                                                        \
-    RETIRE(result, jumped);
-#define HOT_BODY_CIA(fn)                                                                           \
-    SET_CIA();                                                                                     \
-    result = fn(cpu, insn);                                                                        \
-    RETIRE(result, jumped);
-#define HOT_BODY_BRANCH(fn)                                                                        \
-    SET_CIA();                                                                                     \
-    if (fn(cpu, insn) == INSN_NEXT) NEXT_SLOT();                                                   \
-    FOLLOW_BRANCH();
-#define HOT_BODY_BC(fn) /* fn is exec_bc: its halves */                                            \
-    if (!bc_branches(cpu, insn)) NEXT_SLOT();                                                      \
-    SET_CIA();                                                                                     \
-    bc_take(cpu, insn);                                                                            \
-    FOLLOW_BRANCH();
-
-call:
-    SET_CIA();
-    result = insn->exec(cpu, insn);
-    RETIRE(result, jumped);
-#define HOT(name, fn, when, cia_class)                                                             \
-    hot_##name : if (!(when)) __builtin_unreachable(); /* decode.c checked it */                   \
-    HOT_BODY_##cia_class(fn)
-#include "cpu/insns/hot.def"
-#undef HOT
-#undef HOT_BODY_NO_CIA
-#undef HOT_BODY_CIA
-#undef HOT_BODY_BRANCH
-#undef HOT_BODY_BC
-#undef RETIRE
-#undef NEXT_SLOT
-#undef FOLLOW_BRANCH
-
-block_end: /* `insn` is the page end or the stop slot, not executed */
-    if (cpu->block_start) {
-        SET_CIA();
-        end_block(cpu, insn - 1);
-    } else { /* settled during the previous instruction, whose address NIP holds */
-        end_block(cpu, insn - 1);
-        cpu->nip += 4;
-    }
-    cpu->nip &= cpu_ea_mask(cpu);
-    goto look_up;
-branched: /* a BRANCH or BC row was taken from `cia` and FOLLOW_BRANCH did not follow it: NIP is
-           * the target; MSR, the time and the block unchanged */
-    if (!cpu->block_stop && ((cpu->nip ^ cia) >> 12) == 0) { /* a new block at the target */
-        cpu->left -= insn + 1 - cpu->block_start;
-        cpu->block_start = NULL;
-        if (cpu->left <= 0) goto look_up;
-        insn += (int64_t)(cpu->nip - cia) / 4;
-        begin_block(cpu, insn);
-        goto *(void *)insn->label;
-    }
-#undef SET_CIA
-jumped: /* NIP is the target */
-    end_block(cpu, insn);
-    /* A branch within the cached page, with no event due and the cache's MSR: no look-up. */
-    if (cpu->left > 0 && (cpu->nip & ~0xfffull) == cpu->fetch_ea_page &&
-        cpu->msr == cpu->fetch_msr) {
-        insn = &cpu->fetch_page->insn[(cpu->nip & 0xfff) >> 2];
-        begin_block(cpu, insn);
-        goto *(void *)insn->label;
-    }
-    goto look_up;
+#define BLOCKS_SLOT_LABELS 1
+#define BLOCKS_HOOK_CIA()
+#define BLOCKS_AFTER(next)
+#define BLOCKS_BETWEEN(between)
+#include "cpu/run_blocks.inc"
+#undef BLOCKS_SLOT_LABELS
+#undef BLOCKS_HOOK_CIA
+#undef BLOCKS_AFTER
+#undef BLOCKS_BETWEEN
 }
 
 const void *insn_hot_labels[INSN_HOT__COUNT];
@@ -454,8 +263,10 @@ __attribute__((noinline)) cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budge
                                                     const cpu_observer *observer)
 {
     cpu->observer = observer;
-    cpu_exit why = run_observed(cpu, budget, observer);
+    cpu_exit why = observer && observer->run ? observer->run(observer->ctx, cpu, budget)
+                                             : run_observed(cpu, budget, observer);
     cpu->observer = NULL;
+    cpu->observed_cia = CIA_NONE;
     return why;
 }
 
@@ -528,5 +339,5 @@ void cpu_set_spr(ppc_cpu *cpu, unsigned spr, uint64_t value)
 {
     const spr_info *info = spr_lookup(spr);
     if (info) spr_write(cpu, info, value);
-    forget_cached_translations(cpu);
+    run_forget_cached_translations(cpu);
 }

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu_state.h"
+#include "cpu/run_loop.h"
 #include "cpu/timing.h"
 
 #define BASE           TIMING_STALL__COUNT /* charge() reason: a dispatch group's own cycle */
@@ -803,7 +803,7 @@ static inline __attribute__((always_inline)) void results(timing_model *t, const
 static inline __attribute__((always_inline)) void charge_insn(timing_model *t, ppc_cpu *cpu,
                                                               const ppc_insn *insn,
                                                               const timing_decoded *d, uint64_t cia,
-                                                              const unsigned cases)
+                                                              uint64_t next, const unsigned cases)
 {
     const unsigned flags = d->flags & cases;
     const bool events = cases & CASE_EVENTS;
@@ -870,8 +870,7 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
     t->last.complete_cycle = ready;
 
     if (flags & D_SPECIAL) after_special(t, d);
-    if ((flags & D_BRANCH) && !faulted)
-        resolve_branch(t, d->branch, cia, cpu->nip, operands, issue);
+    if ((flags & D_BRANCH) && !faulted) resolve_branch(t, d->branch, cia, next, operands, issue);
     if (faulted) charge_interrupt(t);
     if (cases & (CASE_EVENTS | CASE_STORES)) t->cur.all = 0;
     if (events) t->forward_ready = 0;
@@ -881,10 +880,10 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
 #define CHARGE_COPY(name, cases)                                                                   \
     static __attribute__((noinline)) void name(timing_model *t, ppc_cpu *cpu,                      \
                                                const ppc_insn *insn, const timing_decoded *d,      \
-                                               uint64_t cia)                                       \
+                                               uint64_t cia, uint64_t next)                        \
     {                                                                                              \
         t->last.fetch_cycle = t->c.cycles;                                                         \
-        charge_insn(t, cpu, insn, d, cia, cases);                                                  \
+        charge_insn(t, cpu, insn, d, cia, next, cases);                                            \
     }
 CHARGE_COPY(charge_any_insn, CASE_ALL)
 CHARGE_COPY(charge_store_insn, CASE_STORE)
@@ -901,32 +900,31 @@ static const insn_state rare_events = {
 static inline __attribute__((always_inline)) void charge_other(timing_model *t, ppc_cpu *cpu,
                                                                const ppc_insn *insn,
                                                                const timing_decoded *d,
-                                                               uint64_t cia)
+                                                               uint64_t cia, uint64_t next)
 {
     const unsigned kind = d->flags & D_NOT_PLAIN;
     if (t->cur.all & rare_events.all)
-        charge_any_insn(t, cpu, insn, d, cia);
+        charge_any_insn(t, cpu, insn, d, cia, next);
     else if (!kind)
-        charge_store_insn(t, cpu, insn, d, cia);
+        charge_store_insn(t, cpu, insn, d, cia, next);
     else if (kind == D_BRANCH)
-        charge_branch_insn(t, cpu, insn, d, cia);
+        charge_branch_insn(t, cpu, insn, d, cia, next);
     else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
-        charge_rules_insn(t, cpu, insn, d, cia);
+        charge_rules_insn(t, cpu, insn, d, cia, next);
     else
-        charge_any_insn(t, cpu, insn, d, cia);
+        charge_any_insn(t, cpu, insn, d, cia, next);
 }
 
 /* A new word for its slot, or a new fetch line. */
-static __attribute__((noinline)) void after_general(timing_model *t, ppc_cpu *cpu,
-                                                    const ppc_insn *insn)
+static __attribute__((noinline)) void
+after_general(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, uint64_t next)
 {
-    const uint64_t cia = cpu->observed_cia;
     const timing_decoded *d = lookup_decoded(t, insn);
     t->c.insns++;
     t->last.cia = cia;
     uint64_t line = (cia >> t->l1i.line_shift) + 1;
     if (line != t->fetch_line_ea) fetch_line(t, cpu, insn, cia, line);
-    charge_other(t, cpu, insn, d, cia);
+    charge_other(t, cpu, insn, d, cia, next);
 }
 
 /* The plain path's results once it knows the issue cycle. */
@@ -950,24 +948,23 @@ static __attribute__((noinline)) void plain_new_group(timing_model *t, const tim
     plain_results(t, d, open_group(t, why));
 }
 
-/* The after hook.  Its own path is the plain one: a known word in the current fetch line, no
- * event, no store, no branch, no group rule, at most PLAIN_SRC sources and PLAIN_DST results:
- * charge_insn() for that case, with no calls but tail calls, so that it needs no saved
- * registers. */
-static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+/* Charges the instruction `insn` at `cia` that just retired; NIP went to `next`.  Its own path
+ * is the plain one: a known word in the current fetch line, no event, no store, no branch, no
+ * group rule, at most PLAIN_SRC sources and PLAIN_DST results: charge_insn() for that case,
+ * with no calls but tail calls, so that it needs no saved registers. */
+static inline __attribute__((always_inline)) void
+after_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, uint64_t next)
 {
-    timing_model *t = ctx;
-    const uint64_t cia = cpu->observed_cia;
     if (__builtin_expect(
             insn->model_id != t->id || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
-        after_general(t, cpu, insn);
+        after_general(t, cpu, insn, cia, next);
         return;
     }
     const timing_decoded *d = insn->model_entry;
     t->c.insns++;
     t->last.cia = cia;
     if (__builtin_expect((d->flags & D_NOT_PLAIN) || t->cur.all, 0)) {
-        charge_other(t, cpu, insn, d, cia);
+        charge_other(t, cpu, insn, d, cia, next);
         return;
     }
     const uint64_t now = t->c.cycles;
@@ -981,6 +978,32 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
     } else {
         plain_new_group(t, d, operands);
     }
+}
+
+/* The observer's after hook (the observed loop). */
+static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    after_insn(ctx, cpu, insn, cpu->observed_cia, cpu->nip);
+}
+
+/* The timed loop: the plain loop's blocks (run_blocks.inc) with the model charged after each
+ * instruction, directly, for a run where the model is the only observer.  The hooks of the
+ * observed loop see the same: the CIA and next NIP of each instruction, its data accesses and
+ * interrupts (through cpu->observer, which cpu_run_observed() points at the model), and
+ * observed_cia = CIA_NONE between instructions (within them it is not kept current). */
+__attribute__((optimize("no-crossjumping"))) static cpu_exit timed_run(void *ctx, ppc_cpu *cpu,
+                                                                       uint64_t budget)
+{
+    timing_model *const model = ctx;
+#define BLOCKS_SLOT_LABELS      0
+#define BLOCKS_HOOK_CIA()       SET_CIA()
+#define BLOCKS_AFTER(next)      after_insn(model, cpu, insn, cia, (next))
+#define BLOCKS_BETWEEN(between) (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
+#include "cpu/run_blocks.inc"
+#undef BLOCKS_SLOT_LABELS
+#undef BLOCKS_HOOK_CIA
+#undef BLOCKS_AFTER
+#undef BLOCKS_BETWEEN
 }
 
 /* ---- Life cycle and reading ---- */
@@ -1037,8 +1060,11 @@ timing_model *timing_create(const timing_profile *profile)
         timing_destroy(t);
         return NULL;
     }
-    t->observer = (cpu_observer){
-        .ctx = t, .after = on_after, .interrupt = on_interrupt, .mem_access = on_mem_access};
+    t->observer = (cpu_observer){.ctx = t,
+                                 .after = on_after,
+                                 .interrupt = on_interrupt,
+                                 .mem_access = on_mem_access,
+                                 .run = timed_run};
     timing_reset(t);
     return t;
 }

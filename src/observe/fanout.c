@@ -33,6 +33,13 @@ static void fan_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, un
             f->members[i]->mem_access(f->members[i]->ctx, cpu, ea, pa, size, is_store);
 }
 
+/* A fan-out of one observer that has a loop of its own (the cycle model alone) runs that loop. */
+static cpu_exit fan_run(void *ctx, ppc_cpu *cpu, uint64_t budget)
+{
+    const observer_fanout *f = ctx;
+    return cpu_run_observed(cpu, budget, f->members[0]);
+}
+
 void fanout_init(observer_fanout *f)
 {
     f->self = (cpu_observer){.ctx = f,
@@ -47,5 +54,6 @@ bool fanout_add(observer_fanout *f, const cpu_observer *member)
 {
     if (f->count >= FANOUT_MAX) return false;
     f->members[f->count++] = member;
+    f->self.run = f->count == 1 && member->run ? fan_run : NULL;
     return true;
 }

@@ -1,5 +1,6 @@
 /* Several observers on one run: trace, path profiler and cycle model each bring their own
- * cpu_observer; a fan-out calls each of them in the order they were added. */
+ * cpu_observer; a fan-out calls each of them in the order they were added.  A fan-out of one
+ * observer with a loop of its own (cpu_observer.run: the cycle model) runs that loop. */
 #ifndef HCALLSIM_OBSERVE_FANOUT_H
 #define HCALLSIM_OBSERVE_FANOUT_H
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cpu/cpu.h"
+#include "cpu/timing.h"
 #include "hv_system.h"
 #include "loader/loader.h"
 #include "observe/fanout.h"
@@ -34,6 +35,8 @@ typedef struct run_output {
     uint64_t insns, cycles, nip, msr, gpr[32];
     cpu_exit why;
     hv_guest_exit exit;
+    timing_counters model; /* RUN_MODEL_* */
+    timing_insn_info model_last;
 } run_output;
 
 static uint8_t *read_whole(const char *path, size_t *size)
@@ -45,8 +48,15 @@ static uint8_t *read_whole(const char *path, size_t *size)
     return data;
 }
 
-/* How run_once() runs the CPU: observed (paths, and the trace if asked) or the plain loop. */
-typedef enum run_mode { RUN_OBSERVED, RUN_OBSERVED_TRACE, RUN_PLAIN } run_mode;
+/* How run_once() runs the CPU: observed (paths, and the trace if asked), the plain loop, or
+ * with the POWER8 cycle model: alone (its timed loop) or with the paths (the observed loop). */
+typedef enum run_mode {
+    RUN_OBSERVED,
+    RUN_OBSERVED_TRACE,
+    RUN_PLAIN,
+    RUN_MODEL_TIMED,
+    RUN_MODEL_OBSERVED
+} run_mode;
 
 static void run_once(const char *guest, run_mode mode, run_output *o)
 {
@@ -76,6 +86,14 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
 
     observer_fanout fan;
     fanout_init(&fan);
+    timing_model *model = NULL;
+    if (mode == RUN_MODEL_TIMED || mode == RUN_MODEL_OBSERVED) {
+        timing_profile profile;
+        assert_true(timing_load_profile("power8", &profile, err, sizeof(err)));
+        model = timing_create(&profile);
+        assert_non_null(model);
+        assert_true(fanout_add(&fan, timing_observer(model)));
+    }
     path_profiler *paths = paths_create(s.firmware_symbols, s.guest_symbols);
     assert_non_null(paths);
     assert_true(fanout_add(&fan, paths_observer(paths)));
@@ -94,6 +112,8 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
     ppc_cpu *cpu = machine_cpu(s.m);
     if (mode == RUN_PLAIN)
         o->why = cpu_run(cpu, BUDGET);
+    else if (mode == RUN_MODEL_TIMED)
+        o->why = cpu_run_observed(cpu, BUDGET, timing_observer(model));
     else
         o->why = cpu_run_observed(cpu, BUDGET, &fan.self);
     paths_print_summary(paths, summary);
@@ -118,6 +138,11 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
     for (unsigned n = 0; n < 32; n++)
         o->gpr[n] = cpu_get_gpr(cpu, n);
     o->exit = hv_system_guest_exit(&s);
+    if (model) {
+        timing_read(model, &o->model);
+        o->model_last = *timing_last_insn(model);
+        timing_destroy(model);
+    }
     hv_system_destroy(&s);
     fclose(console);
     fclose(summary);
@@ -194,6 +219,26 @@ static void test_plain_matches_observed(void **state)
         assert_plain_matches_observed(guests[i]);
 }
 
+/* The cycle model charged by its own timed loop (run_blocks.inc in timing.c) and through the
+ * observed loop's hooks must agree on every counter and on the last instruction's timing. */
+static void test_timed_matches_observed(void **state)
+{
+    static const char *const guests[] = {"hcall_all",         "tce_demo",       "problem_sc",
+                                         "trace_scenarios",   "hostile_hcalls", "hostile_access",
+                                         "hostile_privileged"};
+    for (size_t i = 0; i < sizeof(guests) / sizeof(guests[0]); i++) {
+        run_output a, b;
+        run_once(guests[i], RUN_MODEL_OBSERVED, &a);
+        run_once(guests[i], RUN_MODEL_TIMED, &b);
+        assert_same_machine_run(&a, &b);
+        assert_true(a.model.cycles > a.insns / 2 && a.model.dcache_accesses > 0);
+        assert_memory_equal(&a.model, &b.model, sizeof(a.model));
+        assert_memory_equal(&a.model_last, &b.model_last, sizeof(a.model_last));
+        free_output(&a);
+        free_output(&b);
+    }
+}
+
 /* Every hcall, RTAS get-time-of-day, H_RANDOM, H_CEDE with the decrementer, a reflected
  * program interrupt: console and paths (the trace of this one is large: see the next test). */
 static void test_hcall_all_twice(void **state)
@@ -226,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_hostile_hcalls_trace_twice),
         cmocka_unit_test(test_hostile_flood_twice),
         cmocka_unit_test(test_plain_matches_observed),
+        cmocka_unit_test(test_timed_matches_observed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
