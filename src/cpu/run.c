@@ -229,7 +229,7 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *
 {
 #define BLOCKS_SLOT_LABELS 1
 #define BLOCKS_HOOK_CIA()
-#define BLOCKS_AFTER(next)
+#define BLOCKS_AFTER(fell_through)
 #define BLOCKS_BETWEEN(between)
 #include "cpu/run_blocks.inc"
 #undef BLOCKS_SLOT_LABELS

@@ -770,13 +770,19 @@ static void queue_stores(timing_model *t, uint64_t issue)
     if (ready > t->store_ready_max) t->store_ready_max = ready;
 }
 
+/* NIP after the instruction at `cia`: the fall-through, which a run loop inside a block does not
+ * write (run_blocks.inc), or NIP.  Only branches need it. */
+static inline uint64_t next_nip(const ppc_cpu *cpu, uint64_t cia, bool fell_through)
+{
+    return fell_through ? (cia + 4) & cpu_ea_mask(cpu) : cpu->nip;
+}
+
 /* What an instruction's charging may have to deal with: its D_FEATURES, and more. */
 enum {
     CASE_EVENTS = 1u << 8, /* an interrupt, a load miss, an uncached load, store forwarding */
     CASE_STORES = 1u << 9, /* stores to queue */
     CASE_LISTS = 1u << 10, /* register lists longer than PLAIN_SRC / PLAIN_DST */
     CASE_ALL = D_FEATURES | CASE_EVENTS | CASE_STORES | CASE_LISTS,
-    CASE_STORE = CASE_STORES,             /* a plain instruction that stores */
     CASE_BRANCH = D_BRANCH | CASE_STORES, /* a branch with short lists (and no stores) */
     CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS, /* no events */
 };
@@ -800,10 +806,9 @@ static inline __attribute__((always_inline)) void results(timing_model *t, const
 
 /* Charges one instruction, after its fetch.  `cases` (a constant) says what the caller did not
  * rule out; the compiler leaves everything else out of that copy. */
-static inline __attribute__((always_inline)) void charge_insn(timing_model *t, ppc_cpu *cpu,
-                                                              const ppc_insn *insn,
-                                                              const timing_decoded *d, uint64_t cia,
-                                                              uint64_t next, const unsigned cases)
+static inline __attribute__((always_inline)) void
+charge_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_decoded *d,
+            uint64_t cia, bool fell_through, const unsigned cases)
 {
     const unsigned flags = d->flags & cases;
     const bool events = cases & CASE_EVENTS;
@@ -870,7 +875,8 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
     t->last.complete_cycle = ready;
 
     if (flags & D_SPECIAL) after_special(t, d);
-    if ((flags & D_BRANCH) && !faulted) resolve_branch(t, d->branch, cia, next, operands, issue);
+    if ((flags & D_BRANCH) && !faulted)
+        resolve_branch(t, d->branch, cia, next_nip(cpu, cia, fell_through), operands, issue);
     if (faulted) charge_interrupt(t);
     if (cases & (CASE_EVENTS | CASE_STORES)) t->cur.all = 0;
     if (events) t->forward_ready = 0;
@@ -880,13 +886,12 @@ static inline __attribute__((always_inline)) void charge_insn(timing_model *t, p
 #define CHARGE_COPY(name, cases)                                                                   \
     static __attribute__((noinline)) void name(timing_model *t, ppc_cpu *cpu,                      \
                                                const ppc_insn *insn, const timing_decoded *d,      \
-                                               uint64_t cia, uint64_t next)                        \
+                                               uint64_t cia, bool fell_through)                    \
     {                                                                                              \
         t->last.fetch_cycle = t->c.cycles;                                                         \
-        charge_insn(t, cpu, insn, d, cia, next, cases);                                            \
+        charge_insn(t, cpu, insn, d, cia, fell_through, cases);                                    \
     }
 CHARGE_COPY(charge_any_insn, CASE_ALL)
-CHARGE_COPY(charge_store_insn, CASE_STORE)
 CHARGE_COPY(charge_branch_insn, CASE_BRANCH)
 CHARGE_COPY(charge_rules_insn, CASE_RULES)
 #undef CHARGE_COPY
@@ -895,45 +900,17 @@ CHARGE_COPY(charge_rules_insn, CASE_RULES)
 static const insn_state rare_events = {
     .load_misses = 0xffff, .interrupted = true, .load_uncached = true, .forwarded = true};
 
-/* Charges an instruction that is not plain, or comes after a new fetch line, with the copy of
- * charge_insn() that covers it. */
-static inline __attribute__((always_inline)) void charge_other(timing_model *t, ppc_cpu *cpu,
-                                                               const ppc_insn *insn,
-                                                               const timing_decoded *d,
-                                                               uint64_t cia, uint64_t next)
-{
-    const unsigned kind = d->flags & D_NOT_PLAIN;
-    if (t->cur.all & rare_events.all)
-        charge_any_insn(t, cpu, insn, d, cia, next);
-    else if (!kind)
-        charge_store_insn(t, cpu, insn, d, cia, next);
-    else if (kind == D_BRANCH)
-        charge_branch_insn(t, cpu, insn, d, cia, next);
-    else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
-        charge_rules_insn(t, cpu, insn, d, cia, next);
-    else
-        charge_any_insn(t, cpu, insn, d, cia, next);
-}
-
-/* A new word for its slot, or a new fetch line. */
-static __attribute__((noinline)) void
-after_general(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, uint64_t next)
-{
-    const timing_decoded *d = lookup_decoded(t, insn);
-    t->c.insns++;
-    t->last.cia = cia;
-    uint64_t line = (cia >> t->l1i.line_shift) + 1;
-    if (line != t->fetch_line_ea) fetch_line(t, cpu, insn, cia, line);
-    charge_other(t, cpu, insn, d, cia, next);
-}
-
-/* The plain path's results once it knows the issue cycle. */
+/* The plain path's results once it knows the issue cycle, and its stores. */
 static inline __attribute__((always_inline)) void
 plain_results(timing_model *t, const timing_decoded *d, uint64_t issue)
 {
     t->last.issue_cycle = issue;
     t->last.complete_cycle = issue + d->latency;
     results(t, d, d->dst, 1, 0, issue, 0, 0);
+    if (t->cur.n_stores) {
+        queue_stores(t, issue);
+        t->cur.all = 0;
+    }
 }
 
 /* The plain path when the instruction does not join the open group. */
@@ -948,25 +925,12 @@ static __attribute__((noinline)) void plain_new_group(timing_model *t, const tim
     plain_results(t, d, open_group(t, why));
 }
 
-/* Charges the instruction `insn` at `cia` that just retired; NIP went to `next`.  Its own path
- * is the plain one: a known word in the current fetch line, no event, no store, no branch, no
- * group rule, at most PLAIN_SRC sources and PLAIN_DST results: charge_insn() for that case,
- * with no calls but tail calls, so that it needs no saved registers. */
-static inline __attribute__((always_inline)) void
-after_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, uint64_t next)
+/* The plain path: charge_insn() for an instruction with no event, no branch, no group rule, at
+ * most PLAIN_SRC sources and PLAIN_DST results, and maybe stores, after its fetch.  Its common
+ * case (joining the open group) has no calls, so that it needs no saved registers. */
+static inline __attribute__((always_inline)) void charge_plain(timing_model *t,
+                                                               const timing_decoded *d)
 {
-    if (__builtin_expect(
-            insn->model_id != t->id || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
-        after_general(t, cpu, insn, cia, next);
-        return;
-    }
-    const timing_decoded *d = insn->model_entry;
-    t->c.insns++;
-    t->last.cia = cia;
-    if (__builtin_expect((d->flags & D_NOT_PLAIN) || t->cur.all, 0)) {
-        charge_other(t, cpu, insn, d, cia, next);
-        return;
-    }
     const uint64_t now = t->c.cycles;
     t->last.fetch_cycle = now;
     uint64_t operands = t->ready_at[d->src[0]];
@@ -980,10 +944,69 @@ after_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, ui
     }
 }
 
-/* The observer's after hook (the observed loop). */
+/* Charges an instruction that is not plain with the copy of charge_insn() that covers it. */
+static inline __attribute__((always_inline)) void charge_other(timing_model *t, ppc_cpu *cpu,
+                                                               const ppc_insn *insn,
+                                                               const timing_decoded *d,
+                                                               uint64_t cia, bool fell_through)
+{
+    const unsigned kind = d->flags & D_NOT_PLAIN;
+    if (t->cur.all & rare_events.all)
+        charge_any_insn(t, cpu, insn, d, cia, fell_through);
+    else if (kind == D_BRANCH)
+        charge_branch_insn(t, cpu, insn, d, cia, fell_through);
+    else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
+        charge_rules_insn(t, cpu, insn, d, cia, fell_through);
+    else
+        charge_any_insn(t, cpu, insn, d, cia, fell_through);
+}
+
+/* A new word for its slot, or a new fetch line. */
+static __attribute__((noinline)) void
+after_general(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, bool fell_through)
+{
+    const timing_decoded *d = lookup_decoded(t, insn);
+    t->c.insns++;
+    t->last.cia = cia;
+    uint64_t line = (cia >> t->l1i.line_shift) + 1;
+    if (line != t->fetch_line_ea) fetch_line(t, cpu, insn, cia, line);
+    if ((d->flags & D_NOT_PLAIN) || (t->cur.all & rare_events.all))
+        charge_other(t, cpu, insn, d, cia, fell_through);
+    else
+        charge_plain(t, d);
+}
+
+/* Charges the instruction `insn` at `cia` that just retired; NIP went to next_nip(). */
+static inline __attribute__((always_inline)) void
+after_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, bool fell_through)
+{
+    if (__builtin_expect(
+            insn->model_id != t->id || (cia >> t->l1i.line_shift) + 1 != t->fetch_line_ea, 0)) {
+        after_general(t, cpu, insn, cia, fell_through);
+        return;
+    }
+    const timing_decoded *d = insn->model_entry;
+    t->c.insns++;
+    t->last.cia = cia;
+    if (__builtin_expect((d->flags & D_NOT_PLAIN) || (t->cur.all & rare_events.all), 0)) {
+        charge_other(t, cpu, insn, d, cia, fell_through);
+        return;
+    }
+    charge_plain(t, d);
+}
+
+/* The timed loop's hook: one copy, called from each row, so that the loop stays as compact as
+ * the plain one (a copy inlined into every row made it five times the size). */
+static __attribute__((noinline)) void
+timed_after(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, uint64_t cia, bool fell_through)
+{
+    after_insn(t, cpu, insn, cia, fell_through);
+}
+
+/* The observer's after hook (the observed loop): NIP is the next instruction. */
 static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
-    after_insn(ctx, cpu, insn, cpu->observed_cia, cpu->nip);
+    after_insn(ctx, cpu, insn, cpu->observed_cia, false);
 }
 
 /* The timed loop: the plain loop's blocks (run_blocks.inc) with the model charged after each
@@ -995,10 +1018,10 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit timed_run(void *ctx
                                                                        uint64_t budget)
 {
     timing_model *const model = ctx;
-#define BLOCKS_SLOT_LABELS      0
-#define BLOCKS_HOOK_CIA()       SET_CIA()
-#define BLOCKS_AFTER(next)      after_insn(model, cpu, insn, cia, (next))
-#define BLOCKS_BETWEEN(between) (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
+#define BLOCKS_SLOT_LABELS         0
+#define BLOCKS_HOOK_CIA()          SET_CIA()
+#define BLOCKS_AFTER(fell_through) timed_after(model, cpu, insn, cia, (fell_through))
+#define BLOCKS_BETWEEN(between)    (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
 #include "cpu/run_blocks.inc"
 #undef BLOCKS_SLOT_LABELS
 #undef BLOCKS_HOOK_CIA
