@@ -258,7 +258,8 @@ static void freshen_last_stall(timing_model *t)
 {
     uint64_t seq = event_seq(t);
     if (t->last_stall_seq != seq) {
-        memset(t->last.stall, 0, sizeof(t->last.stall));
+        for (unsigned i = 0; i < TIMING_STALL__COUNT; i++) /* a few stores, not a call */
+            t->last.stall[i] = 0;
         t->last_stall_seq = seq;
     }
 }
@@ -779,12 +780,17 @@ static inline uint64_t next_nip(const ppc_cpu *cpu, uint64_t cia, bool fell_thro
 
 /* What an instruction's charging may have to deal with: its D_FEATURES, and more. */
 enum {
-    CASE_EVENTS = 1u << 8, /* an interrupt, a load miss, an uncached load, store forwarding */
-    CASE_STORES = 1u << 9, /* stores to queue */
-    CASE_LISTS = 1u << 10, /* register lists longer than PLAIN_SRC / PLAIN_DST */
-    CASE_ALL = D_FEATURES | CASE_EVENTS | CASE_STORES | CASE_LISTS,
-    CASE_BRANCH = D_BRANCH | CASE_STORES, /* a branch with short lists (and no stores) */
-    CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS, /* no events */
+    CASE_EVENTS = 1u << 8,   /* an interrupt, a load miss, an uncached load, store forwarding */
+    CASE_STORES = 1u << 9,   /* stores to queue */
+    CASE_LISTS = 1u << 10,   /* register lists longer than PLAIN_SRC / PLAIN_DST */
+    CASE_TARGETS = 1u << 11, /* branch kinds beyond BR_CONDITIONAL (link stack, count cache) */
+    CASE_ALL = D_FEATURES | CASE_EVENTS | CASE_STORES | CASE_LISTS | CASE_TARGETS,
+    /* a branch with short lists (and no stores), predicted by direction at most (b, bc) */
+    CASE_DIRECT_BRANCH = D_BRANCH | CASE_STORES,
+    CASE_BRANCH = CASE_DIRECT_BRANCH | CASE_TARGETS, /* any branch with short lists */
+    /* first in its group and special (mtspr, mfspr, sc, rfid...), short lists, no events */
+    CASE_ALONE = D_SPECIAL | D_FIRST | CASE_STORES,
+    CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS | CASE_TARGETS,
 };
 
 /* The scoreboard results of an instruction: `extra` (a load's misses) delays its main ones. */
@@ -875,8 +881,10 @@ charge_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_de
     t->last.complete_cycle = ready;
 
     if (flags & D_SPECIAL) after_special(t, d);
-    if ((flags & D_BRANCH) && !faulted)
-        resolve_branch(t, d->branch, cia, next_nip(cpu, cia, fell_through), operands, issue);
+    if ((flags & D_BRANCH) && !faulted) {
+        unsigned branch = cases & CASE_TARGETS ? d->branch : d->branch & BR_CONDITIONAL;
+        resolve_branch(t, branch, cia, next_nip(cpu, cia, fell_through), operands, issue);
+    }
     if (faulted) charge_interrupt(t);
     if (cases & (CASE_EVENTS | CASE_STORES)) t->cur.all = 0;
     if (events) t->forward_ready = 0;
@@ -892,7 +900,9 @@ charge_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_de
         charge_insn(t, cpu, insn, d, cia, fell_through, cases);                                    \
     }
 CHARGE_COPY(charge_any_insn, CASE_ALL)
+CHARGE_COPY(charge_direct_branch_insn, CASE_DIRECT_BRANCH)
 CHARGE_COPY(charge_branch_insn, CASE_BRANCH)
+CHARGE_COPY(charge_alone_insn, CASE_ALONE)
 CHARGE_COPY(charge_rules_insn, CASE_RULES)
 #undef CHARGE_COPY
 
@@ -953,8 +963,12 @@ static inline __attribute__((always_inline)) void charge_other(timing_model *t, 
     const unsigned kind = d->flags & D_NOT_PLAIN;
     if (t->cur.all & rare_events.all)
         charge_any_insn(t, cpu, insn, d, cia, fell_through);
+    else if (kind == D_BRANCH && !(d->branch & ~BR_CONDITIONAL))
+        charge_direct_branch_insn(t, cpu, insn, d, cia, fell_through);
     else if (kind == D_BRANCH)
         charge_branch_insn(t, cpu, insn, d, cia, fell_through);
+    else if (kind == (D_SPECIAL | D_FIRST))
+        charge_alone_insn(t, cpu, insn, d, cia, fell_through);
     else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
         charge_rules_insn(t, cpu, insn, d, cia, fell_through);
     else
