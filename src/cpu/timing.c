@@ -691,8 +691,16 @@ static __attribute__((noinline)) void load_dcache(timing_model *t, uint64_t pa, 
     }
 }
 
-/* A load: the data cache (a device is not cached), then store forwarding. */
-static void note_load(timing_model *t, const ppc_cpu *cpu, uint64_t pa, unsigned size)
+/* A load that needs the data cache's search, then store forwarding. */
+static __attribute__((noinline)) void load_searched(timing_model *t, uint64_t pa, unsigned size)
+{
+    load_dcache(t, pa, size);
+    if (t->store_ready_max >= t->c.cycles) store_forwarding(t, pa, size);
+}
+
+/* A load: the data cache (a device is not cached), then store forwarding.  Calls are tail calls
+ * only, so that the hook needs no saved registers. */
+static inline void note_load(timing_model *t, const ppc_cpu *cpu, uint64_t pa, unsigned size)
 {
     if (pa + size > cpu->mem.ram_size) {
         t->cur.load_uncached = true;
@@ -700,8 +708,10 @@ static void note_load(timing_model *t, const ppc_cpu *cpu, uint64_t pa, unsigned
         t->c.dcache_accesses++;
         uint64_t line = pa >> t->l1d.line_shift;
         if ((pa + size - 1) >> t->l1d.line_shift != line ||
-            t->l1d.mru[line & (t->l1d.sets - 1)] != line + 1)
-            load_dcache(t, pa, size);
+            t->l1d.mru[line & (t->l1d.sets - 1)] != line + 1) {
+            load_searched(t, pa, size);
+            return;
+        }
     }
     if (t->store_ready_max >= t->c.cycles) store_forwarding(t, pa, size);
 }
