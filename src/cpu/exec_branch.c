@@ -79,9 +79,8 @@ CPU_HOT_EXEC insn_result bc_take(ppc_cpu *cpu, const ppc_insn *insn)
 
 CPU_HOT_EXEC insn_result exec_bc(ppc_cpu *cpu, const ppc_insn *insn)
 {
-    uint64_t target = immediate_target(cpu, insn);
-    set_link(cpu, insn);
-    return bc_branches(cpu, insn) ? take_branch(cpu, target) : INSN_NEXT;
+    set_link(cpu, insn); /* LR only: the target depends on the CIA, not on LR */
+    return bc_branches(cpu, insn) ? bc_take(cpu, insn) : INSN_NEXT;
 }
 
 /* bclr and bctar: the target register is read before LK updates LR (bclrl branches to the old
