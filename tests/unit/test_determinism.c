@@ -210,26 +210,27 @@ static void assert_plain_matches_observed(const char *guest)
     free_output(&b);
 }
 
+/* The guests the loops are compared on: every hcall, the seed demo, problem state, the trace
+ * scenarios, and hostile guests that fault. */
+static const char *const compared_guests[] = {
+    "hcall_all",      "tce_demo",       "problem_sc",        "trace_scenarios",
+    "hostile_hcalls", "hostile_access", "hostile_privileged"};
+#define COMPARED_GUESTS (sizeof(compared_guests) / sizeof(compared_guests[0]))
+
 static void test_plain_matches_observed(void **state)
 {
-    static const char *const guests[] = {"hcall_all",         "tce_demo",       "problem_sc",
-                                         "trace_scenarios",   "hostile_hcalls", "hostile_access",
-                                         "hostile_privileged"};
-    for (size_t i = 0; i < sizeof(guests) / sizeof(guests[0]); i++)
-        assert_plain_matches_observed(guests[i]);
+    for (size_t i = 0; i < COMPARED_GUESTS; i++)
+        assert_plain_matches_observed(compared_guests[i]);
 }
 
 /* The cycle model charged by its own timed loop (run_blocks.inc in timing.c) and through the
  * observed loop's hooks must agree on every counter and on the last instruction's timing. */
 static void test_timed_matches_observed(void **state)
 {
-    static const char *const guests[] = {"hcall_all",         "tce_demo",       "problem_sc",
-                                         "trace_scenarios",   "hostile_hcalls", "hostile_access",
-                                         "hostile_privileged"};
-    for (size_t i = 0; i < sizeof(guests) / sizeof(guests[0]); i++) {
+    for (size_t i = 0; i < COMPARED_GUESTS; i++) {
         run_output a, b;
-        run_once(guests[i], RUN_MODEL_OBSERVED, &a);
-        run_once(guests[i], RUN_MODEL_TIMED, &b);
+        run_once(compared_guests[i], RUN_MODEL_OBSERVED, &a);
+        run_once(compared_guests[i], RUN_MODEL_TIMED, &b);
         assert_same_machine_run(&a, &b);
         assert_true(a.model.cycles > a.insns / 2 && a.model.dcache_accesses > 0);
         assert_memory_equal(&a.model, &b.model, sizeof(a.model));
