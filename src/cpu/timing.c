@@ -916,6 +916,59 @@ CHARGE_COPY(charge_alone_insn, CASE_ALONE)
 CHARGE_COPY(charge_rules_insn, CASE_RULES)
 #undef CHARGE_COPY
 
+/* A direct branch that resolved against its prediction: dispatch restarts after the penalty
+ * (resolve_branch()'s mispredicted case). */
+static __attribute__((noinline)) void direct_mispredicted(timing_model *t, uint64_t operands,
+                                                          uint64_t issue)
+{
+    t->c.mispredicts++;
+    uint64_t resolve = operands > issue ? operands : issue;
+    uint64_t restart = resolve + 1 + t->p.mispredict_penalty;
+    if (restart > t->c.cycles) stall(t, TIMING_STALL_MISPREDICT, restart - t->c.cycles);
+    t->slots &= NO_JOIN;
+}
+
+/* b and bc (charge_direct_branch_insn()'s instructions): its case of joining the open group,
+ * written out with the direction prediction, so that it makes only tail calls and saves no
+ * registers.  Nothing else applies to them: a branch has no data access, and the caller ruled
+ * out events. */
+static __attribute__((noinline)) void charge_direct_branch(timing_model *t, ppc_cpu *cpu,
+                                                           const ppc_insn *insn,
+                                                           const timing_decoded *d, uint64_t cia,
+                                                           bool fell_through)
+{
+    const uint64_t now = t->c.cycles;
+    if (__builtin_expect(!(t->slots - 1u < t->width_less_1), 0)) { /* a new group */
+        charge_direct_branch_insn(t, cpu, insn, d, cia, fell_through);
+        return;
+    }
+    uint64_t operands = t->ready_at[d->src[0]];
+    uint64_t other = t->ready_at[d->src[1]];
+    if (other > operands) operands = other;
+    const uint64_t issue = now - 1;
+    t->slots++;
+    t->last.fetch_cycle = now;
+    t->last.issue_cycle = issue;
+    t->last.complete_cycle = issue + d->latency;
+    uint64_t when = issue + d->dst[0].latency; /* padded like the plain path's */
+    t->ready_at[d->dst[0].reg] = when;
+    if (when > t->all_ready) t->all_ready = when;
+
+    t->c.branches++;
+    const bool taken = next_nip(cpu, cia, fell_through) != cia + 4;
+    if (d->branch & BR_CONDITIONAL) {
+        bool pred_taken;
+        if (direction_mispredicted(t, cia, taken, &pred_taken)) {
+            direct_mispredicted(t, operands, issue);
+            return;
+        }
+    }
+    if (taken) { /* a taken branch ends its group */
+        t->slots |= NO_JOIN;
+        t->no_join_why = BASE;
+    }
+}
+
 /* The events of CASE_EVENTS. */
 static const insn_state rare_events = {
     .load_misses = 0xffff, .interrupted = true, .load_uncached = true, .forwarded = true};
@@ -974,7 +1027,7 @@ static inline __attribute__((always_inline)) void charge_other(timing_model *t, 
     if (t->cur.all & rare_events.all)
         charge_any_insn(t, cpu, insn, d, cia, fell_through);
     else if (kind == D_BRANCH && !(d->branch & ~BR_CONDITIONAL))
-        charge_direct_branch_insn(t, cpu, insn, d, cia, fell_through);
+        charge_direct_branch(t, cpu, insn, d, cia, fell_through);
     else if (kind == D_BRANCH)
         charge_branch_insn(t, cpu, insn, d, cia, fell_through);
     else if (kind == (D_SPECIAL | D_FIRST))
