@@ -798,8 +798,10 @@ enum {
     /* a branch with short lists (and no stores), predicted by direction at most (b, bc) */
     CASE_DIRECT_BRANCH = D_BRANCH | CASE_STORES,
     CASE_BRANCH = CASE_DIRECT_BRANCH | CASE_TARGETS, /* any branch with short lists */
-    /* first in its group and special (mtspr, mfspr, sc, rfid...), short lists, no events */
-    CASE_ALONE = D_SPECIAL | D_FIRST | CASE_STORES,
+    /* first in its group, maybe special, no branch, no events (mtspr, mfspr, mtcrf, sc, rfid) */
+    CASE_ALONE = D_SPECIAL | D_FIRST | CASE_STORES | CASE_LISTS,
+    /* no rule, but more than PLAIN_SRC sources or PLAIN_DST results (andi., addic, stdx) */
+    CASE_LISTS_ONLY = CASE_STORES | CASE_LISTS,
     CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS | CASE_TARGETS,
 };
 
@@ -913,6 +915,7 @@ CHARGE_COPY(charge_any_insn, CASE_ALL)
 CHARGE_COPY(charge_direct_branch_insn, CASE_DIRECT_BRANCH)
 CHARGE_COPY(charge_branch_insn, CASE_BRANCH)
 CHARGE_COPY(charge_alone_insn, CASE_ALONE)
+CHARGE_COPY(charge_lists_insn, CASE_LISTS_ONLY)
 CHARGE_COPY(charge_rules_insn, CASE_RULES)
 #undef CHARGE_COPY
 
@@ -1030,8 +1033,10 @@ static inline __attribute__((always_inline)) void charge_other(timing_model *t, 
         charge_direct_branch(t, cpu, insn, d, cia, fell_through);
     else if (kind == D_BRANCH)
         charge_branch_insn(t, cpu, insn, d, cia, fell_through);
-    else if (kind == (D_SPECIAL | D_FIRST))
+    else if ((kind & D_FIRST) && !(kind & ~(D_SPECIAL | D_FIRST | D_LISTS)))
         charge_alone_insn(t, cpu, insn, d, cia, fell_through);
+    else if (kind == D_LISTS)
+        charge_lists_insn(t, cpu, insn, d, cia, fell_through);
     else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))
         charge_rules_insn(t, cpu, insn, d, cia, fell_through);
     else
