@@ -121,17 +121,20 @@ static void symtab_sort(const symtab *t)
     mut->sorted = true;
 }
 
-const symbol *symtab_lookup(const symtab *t, uint64_t addr, uint64_t *offset)
+const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *span_lo,
+                                 uint64_t *span_hi)
 {
+    uint64_t masked = t ? addr & t->addr_mask : addr;
+    *span_lo = masked; /* nothing resolves: a span of this address alone */
+    *span_hi = masked + 1;
     if (!t) return NULL;
-    addr &= t->addr_mask;
-    if (t->has_extent && (addr < t->start || addr >= t->end)) return NULL;
+    if (t->has_extent && (masked < t->start || masked >= t->end)) return NULL;
     symtab_sort(t);
     /* Find the last symbol with address <= addr. */
     size_t lo = 0, hi = t->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->syms[mid].addr <= addr)
+        if (t->syms[mid].addr <= masked)
             lo = mid + 1;
         else
             hi = mid;
@@ -142,7 +145,21 @@ const symbol *symtab_lookup(const symtab *t, uint64_t addr, uint64_t *offset)
     while (last > 0 && t->syms[last - 1].addr == t->syms[last].addr)
         last--;
     const symbol *best = &t->syms[last];
-    if (offset) *offset = addr - best->addr;
+    /* the same answer up to the next symbol's address or the extent's end */
+    *span_lo = best->addr;
+    *span_hi = lo < t->count ? t->syms[lo].addr : UINT64_MAX;
+    if (t->has_extent) {
+        if (*span_lo < t->start) *span_lo = t->start;
+        if (*span_hi > t->end) *span_hi = t->end;
+    }
+    return best;
+}
+
+const symbol *symtab_lookup(const symtab *t, uint64_t addr, uint64_t *offset)
+{
+    uint64_t span_lo, span_hi;
+    const symbol *best = symtab_lookup_span(t, addr, &span_lo, &span_hi);
+    if (best && offset) *offset = (addr & t->addr_mask) - best->addr;
     return best;
 }
 

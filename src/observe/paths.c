@@ -46,6 +46,7 @@ typedef struct hist {
 typedef struct sym_entry {
     uint64_t addr; /* masked instruction address; valid when name >= 0 */
     uint64_t sym_addr;
+    uint64_t span_lo, span_hi; /* the addresses that resolve to the same symbol */
     name_id name;
     bool sized; /* a function with an ELF size: C code, whose calls fold into it */
 } sym_entry;
@@ -80,7 +81,13 @@ typedef struct open_path {
     uint64_t vector_base; /* masked NIP right after delivery */
     bool problem_state;
     uint64_t guest_pc, expected_resume;
-    reading at_start, mark, entry;
+    /* mark: the reading when the last segment's instructions began (its cost is closed when the
+     * next segment opens or the path ends); boundary: the reading before an interrupt delivered
+     * between two firmware instructions, which counts with the next one */
+    reading at_start, mark, entry, boundary;
+    bool boundary_set;
+    /* the addresses whose instructions stay in the current segment without a look-up */
+    uint64_t same_lo, same_hi;
     uint64_t cia;
     seg_sample *segs;
     size_t nsegs, cap;
@@ -115,6 +122,7 @@ typedef struct kind {
 
 struct path_profiler {
     cpu_observer observer;
+    ppc_cpu *cpu; /* the CPU of the hooks (for paths_finish()'s reading) */
     const symtab *firmware, *guest;
     const timing_model *timing; /* NULL: cycles are cpu_get_cycles() steps */
     bool in_guest;              /* MSR[HV]=0 after the last instruction */
@@ -320,13 +328,19 @@ static const sym_entry *lookup_symbol(path_profiler *p, uint64_t addr)
 {
     sym_entry *e = &p->cache[(addr >> 2) % SYM_CACHE_SIZE];
     if (e->name >= 0 && e->addr == addr) return e;
-    uint64_t offset;
-    const symbol *s = symtab_lookup(p->firmware, addr, &offset);
+    uint64_t span_lo, span_hi;
+    const symbol *s = symtab_lookup_span(p->firmware, addr, &span_lo, &span_hi);
+    if (span_lo > addr || span_hi <= addr) { /* addr was not its own masked value */
+        span_lo = addr;
+        span_hi = addr + 1;
+    }
     char unknown[32];
     if (!s) snprintf(unknown, sizeof(unknown), "0x%" PRIx64, addr);
     name_id id = intern(p, s ? s->name : unknown);
     *e = (sym_entry){.addr = addr,
-                     .sym_addr = s ? addr - offset : addr,
+                     .sym_addr = s ? s->addr : addr,
+                     .span_lo = span_lo,
+                     .span_hi = span_hi,
                      .name = id,
                      .sized = s && s->kind == SYMBOL_CODE && s->size > 0};
     return e;
@@ -334,23 +348,40 @@ static const sym_entry *lookup_symbol(path_profiler *p, uint64_t addr)
 
 /* The segment an instruction starts: its symbol, except in the slot of the vector just taken
  * when the nearest symbol lies before the vector (the 0x20-byte hypervisor slots at 0xe00-0xf80
- * hold only a branch and have no label of their own). */
+ * hold only a branch and have no label of their own).  The span is narrowed to the addresses
+ * that get the same answer. */
 static sym_entry resolve_segment(path_profiler *p, uint64_t addr)
 {
     sym_entry e = *lookup_symbol(p, addr);
-    uint64_t base = p->path.vector_base;
-    if (addr >= base && addr < base + VECTOR_SLOT && e.sym_addr < base) {
-        char name[32];
-        snprintf(name, sizeof(name), "vector_0x%x", p->path.vector);
-        e.name = intern(p, name);
-        e.sized = false;
+    uint64_t base = p->path.vector_base, slot_end = base + VECTOR_SLOT;
+    if (e.sym_addr < base) { /* the symbol's addresses inside the slot are the vector's */
+        if (addr >= base && addr < slot_end) {
+            char name[32];
+            snprintf(name, sizeof(name), "vector_0x%x", p->path.vector);
+            e.name = intern(p, name);
+            e.sized = false;
+            if (e.span_lo < base) e.span_lo = base;
+            if (e.span_hi > slot_end) e.span_hi = slot_end;
+        } else if (addr < base) {
+            if (e.span_hi > base) e.span_hi = base;
+        } else if (e.span_lo < slot_end) {
+            e.span_lo = slot_end;
+        }
     }
     return e;
 }
 
 /* ---- The path in flight --------------------------------------------------------------------- */
 
-static void open_segment(path_profiler *p, name_id name, bool sized)
+/* The last segment's instructions so far cost what the counters moved since `mark`. */
+static void close_segment(open_path *o, const reading *at)
+{
+    if (o->nsegs) add_since(&o->segs[o->nsegs - 1].cost, at, &o->mark);
+    o->mark = *at;
+}
+
+/* A new segment from the instruction about to run; `at` is the reading before it. */
+static void open_segment(path_profiler *p, name_id name, bool sized, const reading *at)
 {
     open_path *o = &p->path;
     if (o->nsegs == o->cap) {
@@ -363,6 +394,7 @@ static void open_segment(path_profiler *p, name_id name, bool sized)
         o->segs = grown;
         o->cap = cap;
     }
+    close_segment(o, at);
     o->segs[o->nsegs++] = (seg_sample){.name = name, .sized = sized};
     if (name == p->id_exit_cont) o->saw_exit = true;
     if (o->expect_handler) {
@@ -540,6 +572,7 @@ static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t
 {
     open_path *o = &p->path;
     reset_path(o);
+    p->cpu = cpu;
     o->active = true;
     o->entry_open = true;
     o->vector = vector;
@@ -581,15 +614,30 @@ static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
         add_since(&o->entry, &o->mark, &o->at_start);
         o->entry_open = false;
     }
-    o->cia = cpu_get_nip(cpu) & REAL_ADDR_MASK;
+    uint64_t cia = o->cia = cpu_get_nip(cpu) & REAL_ADDR_MASK;
     if (o->fold_depth) return;
-    sym_entry e = resolve_segment(p, o->cia);
+    /* an address where the last look-up's answer holds: the same decision, no new segment */
+    if (cia >= o->same_lo && cia < o->same_hi) return;
+    sym_entry e = resolve_segment(p, cia);
     if (o->nsegs) {
         const seg_sample *cur = &o->segs[o->nsegs - 1];
         /* one C function reaching another without a call is a tail call: same segment */
-        if (e.name == cur->name || (cur->sized && e.sized)) return;
+        if (e.name == cur->name || (cur->sized && e.sized)) {
+            o->same_lo = e.span_lo;
+            o->same_hi = e.span_hi;
+            return;
+        }
     }
-    open_segment(p, e.name, e.sized);
+    reading at;
+    if (o->boundary_set)
+        at = o->boundary;
+    else
+        read_now(p, cpu, &at);
+    open_segment(p, e.name, e.sized, &at);
+    /* the answer holds in the span while this segment is the last one */
+    bool opened = o->nsegs && o->segs[o->nsegs - 1].name == e.name;
+    o->same_lo = opened ? e.span_lo : 0;
+    o->same_hi = opened ? e.span_hi : 0;
 }
 
 /* Calls (taken branches that set LR) push a frame; reaching a frame's return address pops it. */
@@ -631,17 +679,14 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
         p->in_guest = !(msr & MSR_HV);
         return;
     }
-    reading now;
-    read_now(p, cpu, &now);
-    if (o->nsegs) {
-        seg_sample *s = &o->segs[o->nsegs - 1];
-        s->insns++;
-        add_since(&s->cost, &now, &o->mark);
-    }
-    o->mark = now;
+    if (o->nsegs) o->segs[o->nsegs - 1].insns++;
+    o->boundary_set = false;
     uint64_t nip = cpu_get_nip(cpu);
     track_calls(p, insn, nip & REAL_ADDR_MASK);
     if (!(msr & MSR_HV)) {
+        reading now;
+        read_now(p, cpu, &now);
+        close_segment(o, &now);
         end_path(p, nip, true);
         p->in_guest = true;
     }
@@ -650,8 +695,22 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 static void on_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
 {
     path_profiler *p = ctx;
-    if (p->path.active || !p->in_guest) return; /* the firmware's own interrupt */
-    if (!(cpu_get_msr(cpu) & MSR_HV)) return;   /* delivered to the guest itself */
+    open_path *o = &p->path;
+    if (o->active && !p->in_insn && !o->entry_open && !o->boundary_set) {
+        /* Delivered between two firmware instructions: it counts with the next one, in the
+         * segment that one runs in, so the last segment closes (if it does) before it.  The
+         * model (ahead of us) has charged it already: take that back. */
+        read_now(p, cpu, &o->boundary);
+        if (p->timing) {
+            const timing_insn_info *delivery = timing_last_insn(p->timing);
+            o->boundary.cycles = delivery->fetch_cycle;
+            for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+                o->boundary.stall[r] -= delivery->stall[r];
+        }
+        o->boundary_set = true;
+    }
+    if (o->active || !p->in_guest) return;    /* the firmware's own interrupt */
+    if (!(cpu_get_msr(cpu) & MSR_HV)) return; /* delivered to the guest itself */
     p->in_guest = false;
     start_path(p, cpu, vector, saved_pc);
 }
@@ -743,10 +802,18 @@ const timing_model *paths_get_timing(const path_profiler *p)
 void paths_finish(path_profiler *p)
 {
     if (!p->path.active) return;
-    if (p->path.entry_open) /* no firmware instruction ran: nothing to report */
-        reset_path(&p->path);
+    open_path *o = &p->path;
+    if (o->entry_open) { /* no firmware instruction ran: nothing to report */
+        reset_path(o);
+        return;
+    }
+    reading now;
+    if (o->boundary_set)
+        now = o->boundary;
     else
-        end_path(p, 0, false);
+        read_now(p, p->cpu, &now);
+    close_segment(o, &now);
+    end_path(p, 0, false);
 }
 
 uint64_t paths_total(const path_profiler *p)
