@@ -39,7 +39,8 @@ cpu_exit cpu_run(ppc_cpu *cpu, uint64_t budget);
 /* The observed loop: the same run loop with hooks around every instruction, for tracing, path
  * profiling and the cycle model.  A plain cpu_run() pays nothing for them. */
 typedef struct ppc_insn ppc_insn;
-typedef struct cpu_observer {
+typedef struct cpu_observer cpu_observer;
+struct cpu_observer {
     void *ctx;
     /* Before an instruction executes: NIP is its address, registers hold the pre-state. */
     void (*before)(void *ctx, ppc_cpu *cpu, const ppc_insn *insn);
@@ -52,9 +53,14 @@ typedef struct cpu_observer {
                        bool is_store);
     /* Optional: runs `budget` steps in a loop of its own that charges this observer directly
      * (the cycle model's timed loop), with the same results as the observed loop calling the
-     * hooks.  cpu_run_observed() uses it when set. */
-    cpu_exit (*run)(void *ctx, ppc_cpu *cpu, uint64_t budget);
-} cpu_observer;
+     * hooks.  cpu_run_observed() uses it when set.  `then`, when not NULL, is an observer whose
+     * before and after hooks the loop calls around each instruction as the observed loop would,
+     * its after hook after this observer's (a fan-out passes the rest of its members); the
+     * interrupt and mem_access hooks of both come through cpu->observer.  One difference: in
+     * `then`'s after hook the CPU's own count (cpu_get_cycles, cpu_get_insns) is not current
+     * (inside a block the loop settles it later); this observer's counts are. */
+    cpu_exit (*run)(void *ctx, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then);
+};
 cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budget, const cpu_observer *observer);
 
 /* Asks the run loop to return CPU_EXIT_STOP after the current instruction; devices call this. */

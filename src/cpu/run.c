@@ -229,11 +229,13 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *
 {
 #define BLOCKS_SLOT_LABELS 1
 #define BLOCKS_HOOK_CIA()
+#define BLOCKS_BEFORE()
 #define BLOCKS_AFTER(fell_through)
 #define BLOCKS_BETWEEN(between)
 #include "cpu/run_blocks.inc"
 #undef BLOCKS_SLOT_LABELS
 #undef BLOCKS_HOOK_CIA
+#undef BLOCKS_BEFORE
 #undef BLOCKS_AFTER
 #undef BLOCKS_BETWEEN
 }
@@ -263,7 +265,7 @@ __attribute__((noinline)) cpu_exit cpu_run_observed(ppc_cpu *cpu, uint64_t budge
                                                     const cpu_observer *observer)
 {
     cpu->observer = observer;
-    cpu_exit why = observer && observer->run ? observer->run(observer->ctx, cpu, budget)
+    cpu_exit why = observer && observer->run ? observer->run(observer->ctx, cpu, budget, NULL)
                                              : run_observed(cpu, budget, observer);
     cpu->observer = NULL;
     cpu->observed_cia = CIA_NONE;

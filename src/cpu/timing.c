@@ -1096,19 +1096,74 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
  * observed loop see the same: the CIA and next NIP of each instruction, its data accesses and
  * interrupts (through cpu->observer, which cpu_run_observed() points at the model), and
  * observed_cia = CIA_NONE between instructions (within them it is not kept current). */
-__attribute__((optimize("no-crossjumping"))) static cpu_exit timed_run(void *ctx, ppc_cpu *cpu,
-                                                                       uint64_t budget)
+__attribute__((optimize("no-crossjumping"))) static cpu_exit
+timed_alone(timing_model *model, ppc_cpu *cpu, uint64_t budget)
 {
-    timing_model *const model = ctx;
-#define BLOCKS_SLOT_LABELS         0
-#define BLOCKS_HOOK_CIA()          SET_CIA()
+#define BLOCKS_SLOT_LABELS 0
+#define BLOCKS_HOOK_CIA()  SET_CIA()
+#define BLOCKS_BEFORE()
 #define BLOCKS_AFTER(fell_through) timed_after(model, cpu, insn, cia, (fell_through))
 #define BLOCKS_BETWEEN(between)    (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
 #include "cpu/run_blocks.inc"
 #undef BLOCKS_SLOT_LABELS
 #undef BLOCKS_HOOK_CIA
+#undef BLOCKS_BEFORE
 #undef BLOCKS_AFTER
 #undef BLOCKS_BETWEEN
+}
+
+/* After an instruction of the timed loop with a follower: the model, then the follower's after
+ * hook with NIP at the next instruction, as the observed loop has it.  A fall-through inside a
+ * block leaves NIP at the CIA (the loop relies on that when the instruction ended the block), so
+ * NIP is the next instruction only during the hook. */
+static __attribute__((noinline)) void timed_after_then(timing_model *model,
+                                                       const cpu_observer *then, ppc_cpu *cpu,
+                                                       const ppc_insn *insn, uint64_t cia,
+                                                       bool fell_through)
+{
+    after_insn(model, cpu, insn, cia, fell_through);
+    if (!fell_through) {
+        then->after(then->ctx, cpu, insn);
+        return;
+    }
+    uint64_t nip = cpu->nip;
+    cpu->nip = (cia + 4) & cpu_ea_mask(cpu);
+    then->after(then->ctx, cpu, insn);
+    cpu->nip = nip;
+}
+
+/* The timed loop with another observer's before and after hooks around each instruction (the
+ * path profiler of hcallsim run): NIP is the CIA in every row, for its before hook. */
+__attribute__((optimize("no-crossjumping"))) static cpu_exit
+timed_then(timing_model *model, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then)
+{
+    void (*const then_before)(void *, ppc_cpu *, const ppc_insn *) = then->before;
+    void *const then_ctx = then->ctx;
+#define BLOCKS_SLOT_LABELS 0
+#define BLOCKS_HOOK_CIA()  SET_CIA()
+#define BLOCKS_BEFORE()                                                                            \
+    do {                                                                                           \
+        if (then_before) then_before(then_ctx, cpu, insn);                                         \
+    } while (0)
+#define BLOCKS_AFTER(fell_through)                                                                 \
+    do {                                                                                           \
+        if (then->after)                                                                           \
+            timed_after_then(model, then, cpu, insn, cia, (fell_through));                         \
+        else                                                                                       \
+            timed_after(model, cpu, insn, cia, (fell_through));                                    \
+    } while (0)
+#define BLOCKS_BETWEEN(between) (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
+#include "cpu/run_blocks.inc"
+#undef BLOCKS_SLOT_LABELS
+#undef BLOCKS_HOOK_CIA
+#undef BLOCKS_BEFORE
+#undef BLOCKS_AFTER
+#undef BLOCKS_BETWEEN
+}
+
+static cpu_exit timed_run(void *ctx, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then)
+{
+    return then ? timed_then(ctx, cpu, budget, then) : timed_alone(ctx, cpu, budget);
 }
 
 /* ---- Life cycle and reading ---- */

@@ -33,11 +33,31 @@ static void fan_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, un
             f->members[i]->mem_access(f->members[i]->ctx, cpu, ea, pa, size, is_store);
 }
 
-/* A fan-out of one observer that has a loop of its own (the cycle model alone) runs that loop. */
-static cpu_exit fan_run(void *ctx, ppc_cpu *cpu, uint64_t budget)
+/* The members after the first, as one observer: the follower of the first member's loop. */
+static void fan_rest_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     const observer_fanout *f = ctx;
-    return cpu_run_observed(cpu, budget, f->members[0]);
+    for (unsigned i = 1; i < f->count; i++)
+        if (f->members[i]->before) f->members[i]->before(f->members[i]->ctx, cpu, insn);
+}
+
+static void fan_rest_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    const observer_fanout *f = ctx;
+    for (unsigned i = 1; i < f->count; i++)
+        if (f->members[i]->after) f->members[i]->after(f->members[i]->ctx, cpu, insn);
+}
+
+/* The first member has a loop of its own (the cycle model): it runs that loop, alone, or with
+ * the others' before and after hooks around each instruction (one other member directly).  The
+ * interrupt and mem_access hooks still come through the fan-out, in order. */
+static cpu_exit fan_run(void *ctx, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then)
+{
+    const observer_fanout *f = ctx;
+    (void)then; /* a fan-out is never a follower (it has no loop when nested) */
+    if (f->count == 1) return cpu_run_observed(cpu, budget, f->members[0]);
+    const cpu_observer *rest = f->count == 2 ? f->members[1] : &f->rest;
+    return f->members[0]->run(f->members[0]->ctx, cpu, budget, rest);
 }
 
 void fanout_init(observer_fanout *f)
@@ -47,6 +67,7 @@ void fanout_init(observer_fanout *f)
                              .after = fan_after,
                              .interrupt = fan_interrupt,
                              .mem_access = fan_mem_access};
+    f->rest = (cpu_observer){.ctx = f, .before = fan_rest_before, .after = fan_rest_after};
     f->count = 0;
 }
 
@@ -54,6 +75,6 @@ bool fanout_add(observer_fanout *f, const cpu_observer *member)
 {
     if (f->count >= FANOUT_MAX) return false;
     f->members[f->count++] = member;
-    f->self.run = f->count == 1 && member->run ? fan_run : NULL;
+    f->self.run = f->members[0]->run ? fan_run : NULL;
     return true;
 }

@@ -1,6 +1,7 @@
 /* Several observers on one run: trace, path profiler and cycle model each bring their own
- * cpu_observer; a fan-out calls each of them in the order they were added.  A fan-out of one
- * observer with a loop of its own (cpu_observer.run: the cycle model) runs that loop. */
+ * cpu_observer; a fan-out calls each of them in the order they were added.  When the first has
+ * a loop of its own (cpu_observer.run: the cycle model), the fan-out runs that loop, with the
+ * other members' before and after hooks around each instruction. */
 #ifndef HCALLSIM_OBSERVE_FANOUT_H
 #define HCALLSIM_OBSERVE_FANOUT_H
 
@@ -10,6 +11,7 @@
 
 typedef struct observer_fanout {
     cpu_observer self; /* pass &fanout->self to cpu_run_observed() */
+    cpu_observer rest; /* the members after the first, for the first one's loop */
     const cpu_observer *members[FANOUT_MAX];
     unsigned count;
 } observer_fanout;
