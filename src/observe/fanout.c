@@ -24,13 +24,13 @@ static void fan_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t sav
             f->members[i]->interrupt(f->members[i]->ctx, cpu, vector, saved_pc);
 }
 
+/* The hook of every data access: the members that have one, in a list of their own. */
 static void fan_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size,
                            bool is_store)
 {
     const observer_fanout *f = ctx;
-    for (unsigned i = 0; i < f->count; i++)
-        if (f->members[i]->mem_access)
-            f->members[i]->mem_access(f->members[i]->ctx, cpu, ea, pa, size, is_store);
+    for (unsigned i = 0; i < f->n_mem_access; i++)
+        f->mem_access[i].hook(f->mem_access[i].ctx, cpu, ea, pa, size, is_store);
 }
 
 /* The members after the first, as one observer: the follower of the first member's loop. */
@@ -69,12 +69,15 @@ void fanout_init(observer_fanout *f)
                              .mem_access = fan_mem_access};
     f->rest = (cpu_observer){.ctx = f, .before = fan_rest_before, .after = fan_rest_after};
     f->count = 0;
+    f->n_mem_access = 0;
 }
 
 bool fanout_add(observer_fanout *f, const cpu_observer *member)
 {
     if (f->count >= FANOUT_MAX) return false;
     f->members[f->count++] = member;
+    if (member->mem_access)
+        f->mem_access[f->n_mem_access++] = (fanout_mem_hook){member->mem_access, member->ctx};
     f->self.run = f->members[0]->run ? fan_run : NULL;
     return true;
 }

@@ -9,11 +9,18 @@
 
 #define FANOUT_MAX 8
 
+typedef struct fanout_mem_hook {
+    void (*hook)(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, unsigned size, bool is_store);
+    void *ctx;
+} fanout_mem_hook;
+
 typedef struct observer_fanout {
     cpu_observer self; /* pass &fanout->self to cpu_run_observed() */
     cpu_observer rest; /* the members after the first, for the first one's loop */
     const cpu_observer *members[FANOUT_MAX];
     unsigned count;
+    fanout_mem_hook mem_access[FANOUT_MAX]; /* the members' mem_access hooks, in order */
+    unsigned n_mem_access;
 } observer_fanout;
 
 void fanout_init(observer_fanout *f);

@@ -602,22 +602,20 @@ static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t
 
 /* ---- Hooks ---------------------------------------------------------------------------------- */
 
-static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+/* The first firmware instruction of a path: the entry (the sc 1 or the delivery) ends here. */
+static __attribute__((noinline)) void close_entry(path_profiler *p, ppc_cpu *cpu)
 {
-    path_profiler *p = ctx;
     open_path *o = &p->path;
-    p->in_insn = true;
-    if (!o->active) return;
-    if (o->entry_open) {
-        read_now(p, cpu, &o->mark);
-        o->entry = (reading){0};
-        add_since(&o->entry, &o->mark, &o->at_start);
-        o->entry_open = false;
-    }
-    uint64_t cia = o->cia = cpu_get_nip(cpu) & REAL_ADDR_MASK;
-    if (o->fold_depth) return;
-    /* an address where the last look-up's answer holds: the same decision, no new segment */
-    if (cia >= o->same_lo && cia < o->same_hi) return;
+    read_now(p, cpu, &o->mark);
+    o->entry = (reading){0};
+    add_since(&o->entry, &o->mark, &o->at_start);
+    o->entry_open = false;
+}
+
+/* An instruction outside the span of the last look-up: its segment, a new one or not. */
+static __attribute__((noinline)) void look_up_segment(path_profiler *p, ppc_cpu *cpu, uint64_t cia)
+{
+    open_path *o = &p->path;
     sym_entry e = resolve_segment(p, cia);
     if (o->nsegs) {
         const seg_sample *cur = &o->segs[o->nsegs - 1];
@@ -638,6 +636,22 @@ static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
     bool opened = o->nsegs && o->segs[o->nsegs - 1].name == e.name;
     o->same_lo = opened ? e.span_lo : 0;
     o->same_hi = opened ? e.span_hi : 0;
+}
+
+/* Calls only as tail calls or on rare paths, so that the common case saves no registers. */
+static void on_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    (void)insn;
+    path_profiler *p = ctx;
+    open_path *o = &p->path;
+    p->in_insn = true;
+    if (!o->active) return;
+    if (__builtin_expect(o->entry_open, 0)) close_entry(p, cpu);
+    uint64_t cia = o->cia = cpu_get_nip(cpu) & REAL_ADDR_MASK;
+    if (o->fold_depth) return;
+    /* an address where the last look-up's answer holds: the same decision, no new segment */
+    if (cia >= o->same_lo && cia < o->same_hi) return;
+    look_up_segment(p, cpu, cia);
 }
 
 /* Calls (taken branches that set LR) push a frame; reaching a frame's return address pops it. */
@@ -668,6 +682,16 @@ static void track_calls(path_profiler *p, const ppc_insn *insn, uint64_t nip)
     }
 }
 
+/* The instruction that left the hypervisor (NIP `nip`): the path ends. */
+static __attribute__((noinline)) void leave_firmware(path_profiler *p, ppc_cpu *cpu, uint64_t nip)
+{
+    reading now;
+    read_now(p, cpu, &now);
+    close_segment(&p->path, &now);
+    end_path(p, nip, true);
+    p->in_guest = true;
+}
+
 static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
     path_profiler *p = ctx;
@@ -683,13 +707,7 @@ static void on_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
     o->boundary_set = false;
     uint64_t nip = cpu_get_nip(cpu);
     track_calls(p, insn, nip & REAL_ADDR_MASK);
-    if (!(msr & MSR_HV)) {
-        reading now;
-        read_now(p, cpu, &now);
-        close_segment(o, &now);
-        end_path(p, nip, true);
-        p->in_guest = true;
-    }
+    if (!(msr & MSR_HV)) leave_firmware(p, cpu, nip);
 }
 
 static void on_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
