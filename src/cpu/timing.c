@@ -972,6 +972,43 @@ static __attribute__((noinline)) void charge_direct_branch(timing_model *t, ppc_
     }
 }
 
+/* mtspr, mfspr and the like, first in their group (charge_alone_insn()'s instructions), when
+ * no context synchronisation, long list or store comes with them: charge_insn()'s new-group case
+ * and after_special() written out, calls only as tail calls.  The caller ruled out events. */
+static __attribute__((noinline)) void charge_alone(timing_model *t, ppc_cpu *cpu,
+                                                   const ppc_insn *insn, const timing_decoded *d,
+                                                   uint64_t cia, bool fell_through)
+{
+    if (__builtin_expect(d->ctxsync >= 0 || (d->flags & D_LISTS) || t->cur.n_stores, 0)) {
+        charge_alone_insn(t, cpu, insn, d, cia, fell_through);
+        return;
+    }
+    const uint64_t now = t->c.cycles;
+    t->last.fetch_cycle = now;
+    uint64_t operands = t->ready_at[d->src[0]];
+    uint64_t other = t->ready_at[d->src[1]];
+    if (other > operands) operands = other;
+    /* a new group; when only a rule kept it out of the open one, its cycle is the rule's */
+    bool no_join = t->slots & NO_JOIN;
+    t->slots &= ~NO_JOIN;
+    bool room = t->slots - 1u < t->width_less_1 && operands < now;
+    unsigned why = room ? (no_join ? t->no_join_why : d->own) : BASE;
+    if (operands > now) stall(t, TIMING_STALL_DEPENDENCY, operands - now);
+    const uint64_t issue = open_group(t, why);
+    t->last.issue_cycle = issue;
+    t->last.complete_cycle = issue + d->latency;
+    uint64_t when = issue + d->dst[0].latency; /* padded like the plain path's */
+    t->ready_at[d->dst[0].reg] = when;
+    if (when > t->all_ready) t->all_ready = when;
+    if (d->flags & D_SPECIAL) {
+        if (d->flags & D_LAST) {
+            t->slots |= NO_JOIN;
+            t->no_join_why = d->own;
+        }
+        stall(t, TIMING_STALL_SERIALISATION, t->p.serialise[d->cls]);
+    }
+}
+
 /* The events of CASE_EVENTS. */
 static const insn_state rare_events = {
     .load_misses = 0xffff, .interrupted = true, .load_uncached = true, .forwarded = true};
@@ -1034,7 +1071,7 @@ static inline __attribute__((always_inline)) void charge_other(timing_model *t, 
     else if (kind == D_BRANCH)
         charge_branch_insn(t, cpu, insn, d, cia, fell_through);
     else if ((kind & D_FIRST) && !(kind & ~(D_SPECIAL | D_FIRST | D_LISTS)))
-        charge_alone_insn(t, cpu, insn, d, cia, fell_through);
+        charge_alone(t, cpu, insn, d, cia, fell_through);
     else if (kind == D_LISTS)
         charge_lists_insn(t, cpu, insn, d, cia, fell_through);
     else if (!(kind & ~(D_SPECIAL | D_BRANCH | D_FIRST | D_LISTS)))

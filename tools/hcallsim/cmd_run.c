@@ -57,7 +57,7 @@ static const char usage_text[] =
     "  --firmware FILE   boot this hypervisor ELF instead of the built-in hv.elf\n"
     "  --cpu NAME|FILE   the cycle model's profile: power7, power8 (default) or power9, or a\n"
     "                    profile file (copy profiles/power8.ini and edit it); 'none' runs\n"
-    "                    without the model (about twice as fast, instructions only)\n"
+    "                    without the model (instructions only; about 30% less time)\n"
     "  --report FILE     write every path kind with instructions, cycles, CPI and stall\n"
     "                    cycles per segment as JSON (docs/cycle-model.md)\n"
     "  --folded FILE     write folded stacks 'path;segment cycles' for flame-graph tools\n"
