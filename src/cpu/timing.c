@@ -805,6 +805,16 @@ enum {
     CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS | CASE_TARGETS,
 };
 
+/* One result (PLAIN_DST), padded: with none this moves all_ready at most to `issue`, which is
+ * already past (issue < c.cycles), so no drain sees it. */
+static inline __attribute__((always_inline)) void
+padded_result(timing_model *t, const timing_decoded *d, uint64_t issue)
+{
+    uint64_t when = issue + d->dst[0].latency;
+    t->ready_at[d->dst[0].reg] = when;
+    if (when > t->all_ready) t->all_ready = when;
+}
+
 /* The scoreboard results of an instruction: `extra` (a load's misses) delays its main ones. */
 static inline __attribute__((always_inline)) void results(timing_model *t, const timing_decoded *d,
                                                           const sb_write *dst, unsigned n_dst,
@@ -814,11 +824,7 @@ static inline __attribute__((always_inline)) void results(timing_model *t, const
     if ((cases & (CASE_EVENTS | CASE_LISTS)) && (extra || n_dst > PLAIN_DST)) {
         write_results(t, dst, n_dst, dst_main, issue, extra);
     } else {
-        /* one result (PLAIN_DST), padded: with none this moves all_ready at most to `issue`,
-         * which is already past (issue < c.cycles), so no drain sees it */
-        uint64_t when = issue + d->dst[0].latency;
-        t->ready_at[d->dst[0].reg] = when;
-        if (when > t->all_ready) t->all_ready = when;
+        padded_result(t, d, issue);
     }
 }
 
@@ -953,9 +959,7 @@ static __attribute__((noinline)) void charge_direct_branch(timing_model *t, ppc_
     t->last.fetch_cycle = now;
     t->last.issue_cycle = issue;
     t->last.complete_cycle = issue + d->latency;
-    uint64_t when = issue + d->dst[0].latency; /* padded like the plain path's */
-    t->ready_at[d->dst[0].reg] = when;
-    if (when > t->all_ready) t->all_ready = when;
+    padded_result(t, d, issue);
 
     t->c.branches++;
     const bool taken = next_nip(cpu, cia, fell_through) != cia + 4;
@@ -997,9 +1001,7 @@ static __attribute__((noinline)) void charge_alone(timing_model *t, ppc_cpu *cpu
     const uint64_t issue = open_group(t, why);
     t->last.issue_cycle = issue;
     t->last.complete_cycle = issue + d->latency;
-    uint64_t when = issue + d->dst[0].latency; /* padded like the plain path's */
-    t->ready_at[d->dst[0].reg] = when;
-    if (when > t->all_ready) t->all_ready = when;
+    padded_result(t, d, issue);
     if (d->flags & D_SPECIAL) {
         if (d->flags & D_LAST) {
             t->slots |= NO_JOIN;

@@ -121,8 +121,8 @@ static void symtab_sort(const symtab *t)
     mut->sorted = true;
 }
 
-const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *span_lo,
-                                 uint64_t *span_hi)
+const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *offset,
+                                 uint64_t *span_lo, uint64_t *span_hi)
 {
     uint64_t masked = t ? addr & t->addr_mask : addr;
     *span_lo = masked; /* nothing resolves: a span of this address alone */
@@ -145,6 +145,7 @@ const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *span_
     while (last > 0 && t->syms[last - 1].addr == t->syms[last].addr)
         last--;
     const symbol *best = &t->syms[last];
+    if (offset) *offset = masked - best->addr;
     /* the same answer up to the next symbol's address or the extent's end */
     *span_lo = best->addr;
     *span_hi = lo < t->count ? t->syms[lo].addr : UINT64_MAX;
@@ -158,9 +159,7 @@ const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *span_
 const symbol *symtab_lookup(const symtab *t, uint64_t addr, uint64_t *offset)
 {
     uint64_t span_lo, span_hi;
-    const symbol *best = symtab_lookup_span(t, addr, &span_lo, &span_hi);
-    if (best && offset) *offset = (addr & t->addr_mask) - best->addr;
-    return best;
+    return symtab_lookup_span(t, addr, offset, &span_lo, &span_hi);
 }
 
 bool symtab_format(const symtab *t, uint64_t addr, char *buf, size_t len)

@@ -59,8 +59,8 @@ bool symtab_absorb(symtab *dst, symtab *src);
 const symbol *symtab_lookup(const symtab *t, uint64_t addr, uint64_t *offset);
 /* The same, and the addresses [*span_lo, *span_hi) (masked, like addr) that resolve to it too
  * (for NULL: addr alone), so that a caller can skip the look-up while it stays inside. */
-const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *span_lo,
-                                 uint64_t *span_hi);
+const symbol *symtab_lookup_span(const symtab *t, uint64_t addr, uint64_t *offset,
+                                 uint64_t *span_lo, uint64_t *span_hi);
 
 /* "name" or "name+0x1c" into buf; false (and buf = "") when nothing resolves. */
 bool symtab_format(const symtab *t, uint64_t addr, char *buf, size_t len);

@@ -54,7 +54,7 @@ static void fan_rest_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 static cpu_exit fan_run(void *ctx, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then)
 {
     const observer_fanout *f = ctx;
-    (void)then; /* a fan-out is never a follower (it has no loop when nested) */
+    (void)then; /* NULL: a fan-out is never a member of another (fanout_add) */
     if (f->count == 1) return cpu_run_observed(cpu, budget, f->members[0]);
     const cpu_observer *rest = f->count == 2 ? f->members[1] : &f->rest;
     return f->members[0]->run(f->members[0]->ctx, cpu, budget, rest);
@@ -74,7 +74,7 @@ void fanout_init(observer_fanout *f)
 
 bool fanout_add(observer_fanout *f, const cpu_observer *member)
 {
-    if (f->count >= FANOUT_MAX) return false;
+    if (f->count >= FANOUT_MAX || member->run == fan_run) return false;
     f->members[f->count++] = member;
     if (member->mem_access)
         f->mem_access[f->n_mem_access++] = (fanout_mem_hook){member->mem_access, member->ctx};

@@ -24,7 +24,8 @@ typedef struct observer_fanout {
 } observer_fanout;
 
 void fanout_init(observer_fanout *f);
-/* Adds an observer; returns false if FANOUT_MAX are already attached. */
+/* Adds an observer; returns false if FANOUT_MAX are already attached, or for another fan-out
+ * whose first member has a loop of its own (its loop would not call a follower). */
 bool fanout_add(observer_fanout *f, const cpu_observer *member);
 
 #endif

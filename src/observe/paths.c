@@ -328,8 +328,8 @@ static const sym_entry *lookup_symbol(path_profiler *p, uint64_t addr)
 {
     sym_entry *e = &p->cache[(addr >> 2) % SYM_CACHE_SIZE];
     if (e->name >= 0 && e->addr == addr) return e;
-    uint64_t span_lo, span_hi;
-    const symbol *s = symtab_lookup_span(p->firmware, addr, &span_lo, &span_hi);
+    uint64_t offset, span_lo, span_hi;
+    const symbol *s = symtab_lookup_span(p->firmware, addr, &offset, &span_lo, &span_hi);
     if (span_lo > addr || span_hi <= addr) { /* addr was not its own masked value */
         span_lo = addr;
         span_hi = addr + 1;
@@ -338,7 +338,7 @@ static const sym_entry *lookup_symbol(path_profiler *p, uint64_t addr)
     if (!s) snprintf(unknown, sizeof(unknown), "0x%" PRIx64, addr);
     name_id id = intern(p, s ? s->name : unknown);
     *e = (sym_entry){.addr = addr,
-                     .sym_addr = s ? s->addr : addr,
+                     .sym_addr = s ? addr - offset : addr,
                      .span_lo = span_lo,
                      .span_hi = span_hi,
                      .name = id,
@@ -568,6 +568,18 @@ static void end_path(path_profiler *p, uint64_t resume_pc, bool returned)
     reset_path(o);
 }
 
+/* The reading before an interrupt delivered between instructions: the model (ahead of us) has
+ * charged the delivery already, in its own interrupt hook, so its charge is taken back. */
+static void read_before_delivery(const path_profiler *p, ppc_cpu *cpu, reading *out)
+{
+    read_now(p, cpu, out);
+    if (!p->timing) return;
+    const timing_insn_info *delivery = timing_last_insn(p->timing);
+    out->cycles = delivery->fetch_cycle;
+    for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
+        out->stall[r] -= delivery->stall[r];
+}
+
 static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
 {
     open_path *o = &p->path;
@@ -578,15 +590,11 @@ static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t
     o->vector = vector;
     o->vector_base = cpu_get_nip(cpu) & REAL_ADDR_MASK;
     o->expected_resume = saved_pc;
-    read_now(p, cpu, &o->at_start);
-    if (p->timing && !p->in_insn) {
-        /* The model (ahead of us) has already charged this interrupt, outside any instruction:
-         * take its charge back so that the entry includes the delivery. */
-        const timing_insn_info *delivery = timing_last_insn(p->timing);
-        o->at_start.cycles = delivery->fetch_cycle;
-        for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
-            o->at_start.stall[r] -= delivery->stall[r];
-    }
+    /* an interrupt outside any instruction: the entry includes its delivery */
+    if (p->in_insn)
+        read_now(p, cpu, &o->at_start);
+    else
+        read_before_delivery(p, cpu, &o->at_start);
     if (vector == 0xc00) {
         /* A system call that set MSR[HV] from guest state can only be sc LEV=1.  SRR0 is the
          * instruction after it and SRR1 the guest's MSR. */
@@ -716,15 +724,8 @@ static void on_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t save
     open_path *o = &p->path;
     if (o->active && !p->in_insn && !o->entry_open && !o->boundary_set) {
         /* Delivered between two firmware instructions: it counts with the next one, in the
-         * segment that one runs in, so the last segment closes (if it does) before it.  The
-         * model (ahead of us) has charged it already: take that back. */
-        read_now(p, cpu, &o->boundary);
-        if (p->timing) {
-            const timing_insn_info *delivery = timing_last_insn(p->timing);
-            o->boundary.cycles = delivery->fetch_cycle;
-            for (unsigned r = 0; r < TIMING_STALL__COUNT; r++)
-                o->boundary.stall[r] -= delivery->stall[r];
-        }
+         * segment that one runs in, so the last segment closes (if it does) before it. */
+        read_before_delivery(p, cpu, &o->boundary);
         o->boundary_set = true;
     }
     if (o->active || !p->in_guest) return;    /* the firmware's own interrupt */
