@@ -49,18 +49,23 @@ static uint8_t *read_whole(const char *path, size_t *size)
 }
 
 /* How run_once() runs the CPU: observed (paths, and the trace if asked), the plain loop, or
- * with the POWER8 cycle model: alone (its timed loop) or with the paths (the observed loop). */
+ * with the POWER8 cycle model: alone (its timed loop), followed by the paths and a trace (the
+ * timed loop calls their hooks), or with them behind an observer that does nothing, so that the
+ * fan-out has no loop of its own and the observed loop runs. */
 typedef enum run_mode {
     RUN_OBSERVED,
     RUN_OBSERVED_TRACE,
     RUN_PLAIN,
     RUN_MODEL_TIMED,
+    RUN_MODEL_FOLLOWED,
     RUN_MODEL_OBSERVED
 } run_mode;
 
-static void run_once(const char *guest, run_mode mode, run_output *o)
+/* `model_trace`: the model's followed and observed runs write a trace too. */
+static void run_once_traced(const char *guest, run_mode mode, bool model_trace, run_output *o)
 {
-    bool with_trace = mode == RUN_OBSERVED_TRACE;
+    bool with_trace = mode == RUN_OBSERVED_TRACE ||
+                      (model_trace && (mode == RUN_MODEL_FOLLOWED || mode == RUN_MODEL_OBSERVED));
     memset(o, 0, sizeof(*o));
     char guest_path[512];
     snprintf(guest_path, sizeof(guest_path), "%s/%s.elf", DETERMINISM_GUEST_DIR, guest);
@@ -86,8 +91,10 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
 
     observer_fanout fan;
     fanout_init(&fan);
+    static const cpu_observer nothing = {0};
+    if (mode == RUN_MODEL_OBSERVED) assert_true(fanout_add(&fan, &nothing));
     timing_model *model = NULL;
-    if (mode == RUN_MODEL_TIMED || mode == RUN_MODEL_OBSERVED) {
+    if (mode >= RUN_MODEL_TIMED) {
         timing_profile profile;
         assert_true(timing_load_profile("power8", &profile, err, sizeof(err)));
         model = timing_create(&profile);
@@ -110,6 +117,7 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
         assert_true(fanout_add(&fan, trace_observer(trace)));
     }
     ppc_cpu *cpu = machine_cpu(s.m);
+    if (model) assert_int_equal(fan.self.run != NULL, mode != RUN_MODEL_OBSERVED);
     if (mode == RUN_PLAIN)
         o->why = cpu_run(cpu, BUDGET);
     else if (mode == RUN_MODEL_TIMED)
@@ -146,6 +154,11 @@ static void run_once(const char *guest, run_mode mode, run_output *o)
     hv_system_destroy(&s);
     fclose(console);
     fclose(summary);
+}
+
+static void run_once(const char *guest, run_mode mode, run_output *o)
+{
+    run_once_traced(guest, mode, false, o);
 }
 
 static void free_output(run_output *o)
@@ -223,20 +236,31 @@ static void test_plain_matches_observed(void **state)
         assert_plain_matches_observed(compared_guests[i]);
 }
 
-/* The cycle model charged by its own timed loop (run_blocks.inc in timing.c) and through the
- * observed loop's hooks must agree on every counter and on the last instruction's timing. */
+/* The cycle model charged by its own timed loop (run_blocks.inc in timing.c), alone and with the
+ * path profiler and a trace following it, and through the observed loop's hooks must agree on
+ * every counter and on the last instruction's timing; the followers on every byte. */
 static void test_timed_matches_observed(void **state)
 {
     for (size_t i = 0; i < COMPARED_GUESTS; i++) {
-        run_output a, b;
-        run_once(compared_guests[i], RUN_MODEL_OBSERVED, &a);
+        run_output a, b, c;
+        /* the traces of the two smallest guests (the others' are large) */
+        bool traced = i == 1 || i == 2;
+        run_once_traced(compared_guests[i], RUN_MODEL_OBSERVED, traced, &a);
         run_once(compared_guests[i], RUN_MODEL_TIMED, &b);
+        run_once_traced(compared_guests[i], RUN_MODEL_FOLLOWED, traced, &c);
         assert_same_machine_run(&a, &b);
+        assert_same_machine_run(&a, &c);
         assert_true(a.model.cycles > a.insns / 2 && a.model.dcache_accesses > 0);
         assert_memory_equal(&a.model, &b.model, sizeof(a.model));
         assert_memory_equal(&a.model_last, &b.model_last, sizeof(a.model_last));
+        assert_memory_equal(&a.model, &c.model, sizeof(a.model));
+        assert_memory_equal(&a.model_last, &c.model_last, sizeof(a.model_last));
+        assert_true(a.summary_len > 0 && (!traced || a.trace_len > 0));
+        assert_same_bytes("path summary", a.summary, a.summary_len, c.summary, c.summary_len);
+        assert_same_bytes("trace", a.trace, a.trace_len, c.trace, c.trace_len);
         free_output(&a);
         free_output(&b);
+        free_output(&c);
     }
 }
 
