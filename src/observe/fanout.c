@@ -72,6 +72,11 @@ void fanout_init(observer_fanout *f)
     f->n_mem_access = 0;
 }
 
+const cpu_observer *fanout_observer(const observer_fanout *f)
+{
+    return f->count == 1 ? f->members[0] : &f->self;
+}
+
 bool fanout_add(observer_fanout *f, const cpu_observer *member)
 {
     if (f->count >= FANOUT_MAX || member->run == fan_run) return false;

@@ -24,6 +24,9 @@ typedef struct observer_fanout {
 } observer_fanout;
 
 void fanout_init(observer_fanout *f);
+/* What to pass to cpu_run_observed(): the one member itself when there is one (its hooks without
+ * the fan-out's calls in between), else &f->self. */
+const cpu_observer *fanout_observer(const observer_fanout *f);
 /* Adds an observer; returns false if FANOUT_MAX are already attached, or for another fan-out
  * whose first member has a loop of its own (its loop would not call a follower). */
 bool fanout_add(observer_fanout *f, const cpu_observer *member);

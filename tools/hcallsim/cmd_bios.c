@@ -273,7 +273,8 @@ static int run_machine(machine *m, uint64_t max_insns, trace_writer *trace, cons
     do {
         uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
         uint64_t budget = left < chunk ? left : chunk;
-        why = fanout.count ? cpu_run_observed(cpu, budget, &fanout.self) : cpu_run(cpu, budget);
+        why = fanout.count ? cpu_run_observed(cpu, budget, fanout_observer(&fanout))
+                           : cpu_run(cpu, budget);
     } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
     if (model) print_cycles(model);
     fflush(stdout);

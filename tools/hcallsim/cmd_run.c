@@ -57,7 +57,7 @@ static const char usage_text[] =
     "  --firmware FILE   boot this hypervisor ELF instead of the built-in hv.elf\n"
     "  --cpu NAME|FILE   the cycle model's profile: power7, power8 (default) or power9, or a\n"
     "                    profile file (copy profiles/power8.ini and edit it); 'none' runs\n"
-    "                    without the model (instructions only; about 30% less time)\n"
+    "                    without the model (instructions only; about half the time)\n"
     "  --report FILE     write every path kind with instructions, cycles, CPI and stall\n"
     "                    cycles per segment as JSON (docs/cycle-model.md)\n"
     "  --folded FILE     write folded stacks 'path;segment cycles' for flame-graph tools\n"
@@ -375,7 +375,7 @@ static int run_system(hv_system *s, const run_options *opts, const timing_profil
     cpu_exit why;
     do {
         uint64_t left = max_insns ? max_insns - cpu_get_insns(cpu) : chunk;
-        why = cpu_run_observed(cpu, left < chunk ? left : chunk, &fanout.self);
+        why = cpu_run_observed(cpu, left < chunk ? left : chunk, fanout_observer(&fanout));
     } while (why == CPU_EXIT_BUDGET && (!max_insns || cpu_get_insns(cpu) < max_insns));
     paths_print_summary(paths, stdout);
     fflush(stdout);
