@@ -1,6 +1,6 @@
 /* The run loops: fetch through the decoded-code cache, execute, keep time, take interrupts.
  * Here the plain loop (an instance of run_blocks.inc) and the observed loop; timing.c has the
- * cycle model's timed loop, another instance of run_blocks.inc. */
+ * cycle model's timed loops, the other instances of run_blocks.inc. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,12 +232,7 @@ __attribute__((optimize("no-crossjumping"))) static cpu_exit run_plain(ppc_cpu *
 #define BLOCKS_BEFORE()
 #define BLOCKS_AFTER(fell_through)
 #define BLOCKS_BETWEEN(between)
-#include "cpu/run_blocks.inc"
-#undef BLOCKS_SLOT_LABELS
-#undef BLOCKS_HOOK_CIA
-#undef BLOCKS_BEFORE
-#undef BLOCKS_AFTER
-#undef BLOCKS_BETWEEN
+#include "cpu/run_blocks.inc" /* undefines the BLOCKS_ parameters */
 }
 
 const void *insn_hot_labels[INSN_HOT__COUNT];

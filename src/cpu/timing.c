@@ -1143,12 +1143,7 @@ timed_alone(timing_model *model, ppc_cpu *cpu, uint64_t budget)
 #define BLOCKS_BEFORE()
 #define BLOCKS_AFTER(fell_through) timed_after(model, cpu, insn, cia, (fell_through))
 #define BLOCKS_BETWEEN(between)    (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
-#include "cpu/run_blocks.inc"
-#undef BLOCKS_SLOT_LABELS
-#undef BLOCKS_HOOK_CIA
-#undef BLOCKS_BEFORE
-#undef BLOCKS_AFTER
-#undef BLOCKS_BETWEEN
+#include "cpu/run_blocks.inc" /* undefines the BLOCKS_ parameters */
 }
 
 /* After an instruction of the timed loop with a follower: the model, then the follower's after
@@ -1192,12 +1187,7 @@ timed_then(timing_model *model, ppc_cpu *cpu, uint64_t budget, const cpu_observe
             timed_after(model, cpu, insn, cia, (fell_through));                                    \
     } while (0)
 #define BLOCKS_BETWEEN(between) (cpu->observed_cia = (between) ? CIA_NONE : cpu->nip)
-#include "cpu/run_blocks.inc"
-#undef BLOCKS_SLOT_LABELS
-#undef BLOCKS_HOOK_CIA
-#undef BLOCKS_BEFORE
-#undef BLOCKS_AFTER
-#undef BLOCKS_BETWEEN
+#include "cpu/run_blocks.inc" /* undefines the BLOCKS_ parameters */
 }
 
 static cpu_exit timed_run(void *ctx, ppc_cpu *cpu, uint64_t budget, const cpu_observer *then)

@@ -2,18 +2,28 @@
 
 #include <stddef.h>
 
+/* The before (or after) hooks of the members from `first` on. */
+static void call_before(const observer_fanout *f, unsigned first, ppc_cpu *cpu,
+                        const ppc_insn *insn)
+{
+    for (unsigned i = first; i < f->count; i++)
+        if (f->members[i]->before) f->members[i]->before(f->members[i]->ctx, cpu, insn);
+}
+
+static void call_after(const observer_fanout *f, unsigned first, ppc_cpu *cpu, const ppc_insn *insn)
+{
+    for (unsigned i = first; i < f->count; i++)
+        if (f->members[i]->after) f->members[i]->after(f->members[i]->ctx, cpu, insn);
+}
+
 static void fan_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
-    const observer_fanout *f = ctx;
-    for (unsigned i = 0; i < f->count; i++)
-        if (f->members[i]->before) f->members[i]->before(f->members[i]->ctx, cpu, insn);
+    call_before(ctx, 0, cpu, insn);
 }
 
 static void fan_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
-    const observer_fanout *f = ctx;
-    for (unsigned i = 0; i < f->count; i++)
-        if (f->members[i]->after) f->members[i]->after(f->members[i]->ctx, cpu, insn);
+    call_after(ctx, 0, cpu, insn);
 }
 
 static void fan_interrupt(void *ctx, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
@@ -36,16 +46,12 @@ static void fan_mem_access(void *ctx, ppc_cpu *cpu, uint64_t ea, uint64_t pa, un
 /* The members after the first, as one observer: the follower of the first member's loop. */
 static void fan_rest_before(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
-    const observer_fanout *f = ctx;
-    for (unsigned i = 1; i < f->count; i++)
-        if (f->members[i]->before) f->members[i]->before(f->members[i]->ctx, cpu, insn);
+    call_before(ctx, 1, cpu, insn);
 }
 
 static void fan_rest_after(void *ctx, ppc_cpu *cpu, const ppc_insn *insn)
 {
-    const observer_fanout *f = ctx;
-    for (unsigned i = 1; i < f->count; i++)
-        if (f->members[i]->after) f->members[i]->after(f->members[i]->ctx, cpu, insn);
+    call_after(ctx, 1, cpu, insn);
 }
 
 /* The first member has a loop of its own (the cycle model): it runs that loop, alone, or with
