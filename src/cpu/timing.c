@@ -361,6 +361,22 @@ static uint64_t open_group(timing_model *t, unsigned why)
     return issue;
 }
 
+/* An instruction that does not join the open group: it waits for `wait_for` (a dependency
+ * stall), and the new group's cycle is booked to the result.  When only a rule kept it out of
+ * the open group (there was room and its operands were ready), the cycle is that rule's: the
+ * open group's NO_JOIN reason, else the instruction's own `own` (it must open a group). */
+static inline __attribute__((always_inline)) unsigned
+new_group_reason(timing_model *t, uint64_t wait_for, unsigned own)
+{
+    const uint64_t now = t->c.cycles;
+    bool no_join = t->slots & NO_JOIN;
+    t->slots &= ~NO_JOIN;
+    bool room = t->slots - 1u < t->width_less_1 && wait_for < now;
+    unsigned why = room ? (no_join ? t->no_join_why : own) : BASE;
+    if (wait_for > now) stall(t, TIMING_STALL_DEPENDENCY, wait_for - now);
+    return why;
+}
+
 /* ---- Branches ---- */
 
 static void link_push(timing_model *t, uint64_t addr)
@@ -417,6 +433,18 @@ static inline __attribute__((always_inline)) bool predict_branch(timing_model *t
     return mispredicted;
 }
 
+/* A branch issued at `issue` resolved against its prediction once its operands were ready:
+ * dispatch restarts after the penalty.  Out of line: the rare case of every branch path. */
+static __attribute__((noinline)) void restart_after_mispredict(timing_model *t, uint64_t operands,
+                                                               uint64_t issue)
+{
+    t->c.mispredicts++;
+    uint64_t resolve = operands > issue ? operands : issue;
+    uint64_t restart = resolve + 1 + t->p.mispredict_penalty;
+    if (restart > t->c.cycles) stall(t, TIMING_STALL_MISPREDICT, restart - t->c.cycles);
+    t->slots &= NO_JOIN;
+}
+
 /* A predicted branch resolves: a misprediction restarts dispatch after the penalty, a taken
  * branch ends its group. */
 static inline __attribute__((always_inline)) void resolve_branch(timing_model *t, unsigned branch,
@@ -425,11 +453,7 @@ static inline __attribute__((always_inline)) void resolve_branch(timing_model *t
 {
     t->c.branches++;
     if (predict_branch(t, branch, cia, next)) {
-        t->c.mispredicts++;
-        uint64_t resolve = operands > issue ? operands : issue;
-        uint64_t restart = resolve + 1 + t->p.mispredict_penalty;
-        if (restart > t->c.cycles) stall(t, TIMING_STALL_MISPREDICT, restart - t->c.cycles);
-        t->slots &= NO_JOIN;
+        restart_after_mispredict(t, operands, issue);
     } else if (next != cia + 4) {
         t->slots |= NO_JOIN; /* a taken branch ends its group */
         t->no_join_why = BASE;
@@ -805,6 +829,14 @@ enum {
     CASE_RULES = D_SPECIAL | D_BRANCH | D_FIRST | CASE_STORES | CASE_LISTS | CASE_TARGETS,
 };
 
+/* When the first PLAIN_SRC sources are ready (padded with SB_SRC_NONE, never written). */
+static inline __attribute__((always_inline)) uint64_t padded_operands(const timing_model *t,
+                                                                      const timing_decoded *d)
+{
+    uint64_t first = t->ready_at[d->src[0]], second = t->ready_at[d->src[1]];
+    return first > second ? first : second;
+}
+
 /* One result (PLAIN_DST), padded: with none this moves all_ready at most to `issue`, which is
  * already past (issue < c.cycles), so no drain sees it. */
 static inline __attribute__((always_inline)) void
@@ -856,10 +888,8 @@ charge_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_de
     uint64_t operands;
     if ((cases & CASE_LISTS) && ((flags & D_WIDE) || n_src > PLAIN_SRC)) {
         operands = sources_ready(t, src, n_src);
-    } else { /* padded */
-        operands = t->ready_at[d->src[0]];
-        uint64_t other = t->ready_at[d->src[1]];
-        if (other > operands) operands = other;
+    } else {
+        operands = padded_operands(t, d);
     }
     uint64_t wait_for = flags & D_BRANCH ? 0 : operands;
     if (events && t->cur.forwarded && t->forward_ready > wait_for) wait_for = t->forward_ready;
@@ -870,13 +900,7 @@ charge_insn(timing_model *t, ppc_cpu *cpu, const ppc_insn *insn, const timing_de
         t->slots++;
         issue = now - 1;
     } else {
-        /* A new group.  When only a rule kept the instruction out of the open group, the
-         * group's cycle is booked to that rule instead of the base. */
-        bool no_join = t->slots & NO_JOIN;
-        t->slots &= ~NO_JOIN;
-        bool room = t->slots - 1u < t->width_less_1 && wait_for < now;
-        unsigned why = room ? (no_join ? t->no_join_why : d->own) : BASE;
-        if (wait_for > now) stall(t, TIMING_STALL_DEPENDENCY, wait_for - now);
+        unsigned why = new_group_reason(t, wait_for, d->own);
         if ((flags & D_SPECIAL) && d->ctxsync >= 0) drain(t);
         issue = open_group(t, why);
     }
@@ -925,18 +949,6 @@ CHARGE_COPY(charge_lists_insn, CASE_LISTS_ONLY)
 CHARGE_COPY(charge_rules_insn, CASE_RULES)
 #undef CHARGE_COPY
 
-/* A direct branch that resolved against its prediction: dispatch restarts after the penalty
- * (resolve_branch()'s mispredicted case). */
-static __attribute__((noinline)) void direct_mispredicted(timing_model *t, uint64_t operands,
-                                                          uint64_t issue)
-{
-    t->c.mispredicts++;
-    uint64_t resolve = operands > issue ? operands : issue;
-    uint64_t restart = resolve + 1 + t->p.mispredict_penalty;
-    if (restart > t->c.cycles) stall(t, TIMING_STALL_MISPREDICT, restart - t->c.cycles);
-    t->slots &= NO_JOIN;
-}
-
 /* b and bc (charge_direct_branch_insn()'s instructions): its case of joining the open group,
  * written out with the direction prediction, so that it makes only tail calls and saves no
  * registers.  Nothing else applies to them: a branch has no data access, and the caller ruled
@@ -951,9 +963,7 @@ static __attribute__((noinline)) void charge_direct_branch(timing_model *t, ppc_
         charge_direct_branch_insn(t, cpu, insn, d, cia, fell_through);
         return;
     }
-    uint64_t operands = t->ready_at[d->src[0]];
-    uint64_t other = t->ready_at[d->src[1]];
-    if (other > operands) operands = other;
+    const uint64_t operands = padded_operands(t, d);
     const uint64_t issue = now - 1;
     t->slots++;
     t->last.fetch_cycle = now;
@@ -966,7 +976,7 @@ static __attribute__((noinline)) void charge_direct_branch(timing_model *t, ppc_
     if (d->branch & BR_CONDITIONAL) {
         bool pred_taken;
         if (direction_mispredicted(t, cia, taken, &pred_taken)) {
-            direct_mispredicted(t, operands, issue);
+            restart_after_mispredict(t, operands, issue);
             return;
         }
     }
@@ -987,18 +997,9 @@ static __attribute__((noinline)) void charge_alone(timing_model *t, ppc_cpu *cpu
         charge_alone_insn(t, cpu, insn, d, cia, fell_through);
         return;
     }
-    const uint64_t now = t->c.cycles;
-    t->last.fetch_cycle = now;
-    uint64_t operands = t->ready_at[d->src[0]];
-    uint64_t other = t->ready_at[d->src[1]];
-    if (other > operands) operands = other;
-    /* a new group; when only a rule kept it out of the open one, its cycle is the rule's */
-    bool no_join = t->slots & NO_JOIN;
-    t->slots &= ~NO_JOIN;
-    bool room = t->slots - 1u < t->width_less_1 && operands < now;
-    unsigned why = room ? (no_join ? t->no_join_why : d->own) : BASE;
-    if (operands > now) stall(t, TIMING_STALL_DEPENDENCY, operands - now);
-    const uint64_t issue = open_group(t, why);
+    t->last.fetch_cycle = t->c.cycles;
+    const uint64_t operands = padded_operands(t, d);
+    const uint64_t issue = open_group(t, new_group_reason(t, operands, d->own));
     t->last.issue_cycle = issue;
     t->last.complete_cycle = issue + d->latency;
     padded_result(t, d, issue);
@@ -1032,10 +1033,12 @@ plain_results(timing_model *t, const timing_decoded *d, uint64_t issue)
 static __attribute__((noinline)) void plain_new_group(timing_model *t, const timing_decoded *d,
                                                       uint64_t operands)
 {
+    /* new_group_reason() for an instruction with no rule of its own: with room, only the open
+     * group's NO_JOIN kept it out (written out: sharing it costs the plain path loads) */
     uint64_t now = t->c.cycles;
     t->slots &= ~NO_JOIN;
     bool room = t->slots - 1u < t->width_less_1 && operands < now;
-    unsigned why = room ? t->no_join_why : BASE; /* room: only NO_JOIN kept it out */
+    unsigned why = room ? t->no_join_why : BASE;
     if (operands > now) stall(t, TIMING_STALL_DEPENDENCY, operands - now);
     plain_results(t, d, open_group(t, why));
 }
@@ -1048,9 +1051,7 @@ static inline __attribute__((always_inline)) void charge_plain(timing_model *t,
 {
     const uint64_t now = t->c.cycles;
     t->last.fetch_cycle = now;
-    uint64_t operands = t->ready_at[d->src[0]];
-    uint64_t other = t->ready_at[d->src[1]];
-    if (other > operands) operands = other;
+    const uint64_t operands = padded_operands(t, d);
     if (__builtin_expect(t->slots - 1u < t->width_less_1 && operands < now, 1)) {
         t->slots++;
         plain_results(t, d, now - 1);
