@@ -580,6 +580,16 @@ static void read_before_delivery(const path_profiler *p, ppc_cpu *cpu, reading *
         out->stall[r] -= delivery->stall[r];
 }
 
+/* The reading where the last segment's instructions end: now, or before an interrupt delivered
+ * since the last of them (it counts with whatever runs next). */
+static void read_segment_end(const path_profiler *p, ppc_cpu *cpu, reading *out)
+{
+    if (p->path.boundary_set)
+        *out = p->path.boundary;
+    else
+        read_now(p, cpu, out);
+}
+
 static void start_path(path_profiler *p, ppc_cpu *cpu, unsigned vector, uint64_t saved_pc)
 {
     open_path *o = &p->path;
@@ -635,10 +645,7 @@ static __attribute__((noinline)) void look_up_segment(path_profiler *p, ppc_cpu 
         }
     }
     reading at;
-    if (o->boundary_set)
-        at = o->boundary;
-    else
-        read_now(p, cpu, &at);
+    read_segment_end(p, cpu, &at);
     open_segment(p, e.name, e.sized, &at);
     /* the answer holds in the span while this segment is the last one */
     bool opened = o->nsegs && o->segs[o->nsegs - 1].name == e.name;
@@ -827,10 +834,7 @@ void paths_finish(path_profiler *p)
         return;
     }
     reading now;
-    if (o->boundary_set)
-        now = o->boundary;
-    else
-        read_now(p, p->cpu, &now);
+    read_segment_end(p, p->cpu, &now);
     close_segment(o, &now);
     end_path(p, 0, false);
 }
