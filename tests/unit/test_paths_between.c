@@ -12,22 +12,17 @@
 #include "test_system_encode.h"
 
 #include "cpu/timing.h"
+#include "hv/hvcall.h"
 #include "loader/symtab.h"
 #include "observe/fanout.h"
 #include "observe/paths.h"
 
-#define FW_MASK         0x0fffffffffffffffull
-#define GUEST_PC        0x10000u
-#define FW_ENTRY        0xc00u  /* the hypervisor system call vector */
-#define FW_DEC          0x900u  /* the decrementer vector */
-#define FW_WORK         0x2000u /* where the entry branches to */
-#define SPR_DEC         22
-#define SPR_SRR0        26
-#define SPR_SRR1        27
-#define SPR_HSRR0       314
-#define SPR_HSRR1       315
-#define H_PUT_TERM_CHAR 0x58
-#define STEPS           40 /* the path needs 17; the guest then spins on "b ." */
+#define FW_MASK  0x0fffffffffffffffull
+#define GUEST_PC 0x10000u
+#define FW_ENTRY 0xc00u  /* the hypervisor system call vector */
+#define FW_DEC   0x900u  /* the decrementer vector */
+#define FW_WORK  0x2000u /* where the entry branches to */
+#define STEPS    40      /* the path needs 17; the guest then spins on "b ." */
 
 static uint32_t w_ori(unsigned ra, unsigned rs, unsigned ui)
 {
@@ -215,13 +210,9 @@ static void test_model_loops_agree(void **state)
     run_paths(state, model, false, &timed, &probe);
     timing_destroy(model);
 
-    test_machine *m = *state; /* the same start: a fresh CPU */
-    cpu_destroy(m->cpu);
-    memset(m->mem.ram, 0, TM_RAM_SIZE);
-    m->cpu = cpu_create(NULL, &m->mem);
-    assert_non_null(m->cpu);
-    spr_reset(m->cpu);
-    cpu_set_dec(m->cpu, 0x7fffffffu);
+    /* the same start: a fresh machine, as the test's own set-up makes it */
+    assert_int_equal(tm_teardown(state), 0);
+    assert_int_equal(tsys_setup(state), 0);
     model = timing_create(&prof);
     assert_non_null(model);
     run_paths(state, model, true, &observed, NULL);
